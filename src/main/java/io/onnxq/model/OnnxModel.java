@@ -1,0 +1,75 @@
+package io.onnxq.model;
+
+import io.onnxq.proto.Onnx.FunctionProto;
+import io.onnxq.proto.Onnx.ModelProto;
+import io.onnxq.proto.Onnx.OperatorSetIdProto;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A loaded model: the graph IR plus the model-level fields (opsets, metadata, functions). Every
+ * model field onnxq does not edit is taken from the original proto when the model is written.
+ */
+public final class OnnxModel {
+  /** Lowest IR version written: model-local functions need IR >= 8. */
+  public static final long MIN_IR_VERSION = 8;
+
+  private final ModelProto original;
+  private final Graph graph;
+  private final List<FunctionProto> addedFunctions = new ArrayList<>();
+  private long irVersion;
+
+  public OnnxModel(ModelProto proto) {
+    this.original = proto;
+    this.graph = new Graph(proto.getGraph());
+    this.irVersion = proto.getIrVersion();
+  }
+
+  public Graph graph() { return graph; }
+
+  public ModelProto original() { return original; }
+
+  /** Opset version of the default (ai.onnx) domain. */
+  public long opset() { return opset(""); }
+
+  public long opset(String domain) {
+    for (OperatorSetIdProto o : original.getOpsetImportList()) {
+      String d = o.getDomain().equals("ai.onnx") ? "" : o.getDomain();
+      if (d.equals(domain)) return o.getVersion();
+    }
+    return -1;
+  }
+
+  public void addFunction(FunctionProto f) {
+    boolean known = original.getFunctionsList().stream().anyMatch(g -> same(f, g))
+        || addedFunctions.stream().anyMatch(g -> same(f, g));
+    if (!known) addedFunctions.add(f);
+  }
+
+  private static boolean same(FunctionProto a, FunctionProto b) {
+    return a.getDomain().equals(b.getDomain()) && a.getName().equals(b.getName());
+  }
+
+  public void requireIrVersion(long v) { irVersion = Math.max(irVersion, v); }
+
+  /**
+   * The model as a proto. {@code opsetOverride} raises the default-domain opset (never lowers it);
+   * {@code extraDomains} are custom domains to import at version 1.
+   */
+  public ModelProto toProto(long opsetOverride, List<String> extraDomains) {
+    ModelProto.Builder b = original.toBuilder().setGraph(graph.toProto());
+    b.setIrVersion(Math.max(irVersion, MIN_IR_VERSION));
+    b.clearOpsetImport();
+    for (OperatorSetIdProto o : original.getOpsetImportList()) {
+      boolean isDefault = o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx");
+      b.addOpsetImport(isDefault && opsetOverride > o.getVersion() ? o.toBuilder().setVersion(opsetOverride).build() : o);
+    }
+    for (String d : extraDomains) {
+      if (opset(d) < 0) b.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(d).setVersion(1));
+    }
+    b.addAllFunctions(addedFunctions);
+    return b.build();
+  }
+
+  public ModelProto toProto() { return toProto(-1, List.of()); }
+}

@@ -1,0 +1,7 @@
+package io.onnxq.pattern;
+
+import io.onnxq.model.Node;
+import java.util.List;
+
+/** GELU in any exported form; {@code form} is "erf", "tanh" or "op". */
+public record GeluPattern(List<Node> nodes, String input, String output, String form) {}

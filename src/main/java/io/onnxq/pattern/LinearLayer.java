@@ -1,0 +1,34 @@
+package io.onnxq.pattern;
+
+import io.onnxq.model.Node;
+
+/**
+ * A layer with a constant weight: MatMul (+ Add bias), Gemm, or the patch-embedding Conv.
+ *
+ * @param node the MatMul / Gemm / Conv node
+ * @param biasAdd the Add that applies the bias after a MatMul, or null
+ * @param input the activation input tensor
+ * @param output the layer output (after the bias, if any)
+ * @param weight weight initializer name
+ * @param bias bias initializer name, or null
+ * @param outAxis axis of the weight that indexes output channels (per-channel quantization axis)
+ */
+public record LinearLayer(
+    Node node, Node biasAdd, String input, String output, String weight, String bias, int outAxis, Role role) {
+
+  /** What the layer does in the transformer; used for placement and reporting. */
+  public enum Role { PATCH_EMBED, QKV, Q, K, V, PROJ, FC1, FC2, HEAD, OTHER }
+
+  public LinearLayer withRole(Role r) {
+    return new LinearLayer(node, biasAdd, input, output, weight, bias, outAxis, r);
+  }
+
+  /** The output of the weight product itself, before the bias Add. */
+  public String productOutput() {
+    return node.output(0);
+  }
+
+  public String name() {
+    return node.name().isEmpty() ? node.output(0) : node.name();
+  }
+}

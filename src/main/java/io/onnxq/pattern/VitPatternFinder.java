@@ -1,0 +1,387 @@
+package io.onnxq.pattern;
+
+import io.onnxq.OnnxqException;
+import io.onnxq.model.Graph;
+import io.onnxq.model.Node;
+import io.onnxq.model.Tensors;
+import io.onnxq.pattern.LinearLayer.Role;
+import io.onnxq.proto.Onnx.TensorProto;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Finds the ViT structure in an exported graph (timm, torchvision, Hugging Face; opset 13 to 21). */
+public final class VitPatternFinder {
+  /** Ops that only move or reshape data (or scale by a constant) between the parts of a block. */
+  private static final Set<String> PASS_THROUGH = Set.of(
+      "Reshape", "Transpose", "Split", "Squeeze", "Unsqueeze", "Gather", "Slice", "Identity", "Flatten",
+      "Dropout", "Cast");
+
+  private final Graph g;
+
+  private VitPatternFinder(Graph g) {
+    this.g = g;
+  }
+
+  public static VitStructure find(Graph g) {
+    return new VitPatternFinder(g).run();
+  }
+
+  private VitStructure run() {
+    List<LinearLayer> linears = findLinears();
+    List<LayerNormPattern> norms = findLayerNorms();
+    List<GeluPattern> gelus = findGelus();
+    List<Attention> attentions = findAttentions();
+    if (attentions.isEmpty()) {
+      throw new OnnxqException("no transformer structure found: no Softmax between two activation MatMuls"
+          + " (found " + linears.size() + " linear layers, " + norms.size() + " LayerNorms)");
+    }
+    Map<String, LinearLayer> byOutput = new LinkedHashMap<>();
+    for (LinearLayer l : linears) byOutput.put(l.output(), l);
+    Map<String, LayerNormPattern> normByOutput = new HashMap<>();
+    Map<String, LayerNormPattern> normByInput = new HashMap<>();
+    for (LayerNormPattern n : norms) {
+      normByOutput.put(n.output(), n);
+      normByInput.put(n.input(), n);
+    }
+    Map<String, GeluPattern> geluByInput = new HashMap<>();
+    for (GeluPattern ge : gelus) geluByInput.put(ge.input(), ge);
+
+    List<TransformerBlock> blocks = new ArrayList<>();
+    Map<LinearLayer, Role> roles = new HashMap<>();
+    for (Attention a : attentions) {
+      List<LinearLayer> qkv = new ArrayList<>();
+      for (String src : List.of(a.qInput(), a.kInput(), a.vInput())) {
+        LinearLayer l = upstreamLinear(src, byOutput);
+        if (l != null && !qkv.contains(l)) qkv.add(l);
+      }
+      if (qkv.size() == 1) roles.put(qkv.get(0), Role.QKV);
+      else if (qkv.size() == 3) {
+        roles.put(qkv.get(0), Role.Q);
+        roles.put(qkv.get(1), Role.K);
+        roles.put(qkv.get(2), Role.V);
+      }
+      LayerNormPattern norm1 = qkv.isEmpty() ? null : normByOutput.get(qkv.get(0).input());
+      LinearLayer proj = downstreamLinear(a.output(), byOutput);
+      String res1 = proj == null ? null : residualAfter(proj.output());
+      LayerNormPattern norm2 = res1 == null ? null : normByInput.get(res1);
+      LinearLayer fc1 = norm2 == null ? null : consumerLinear(norm2.output(), byOutput);
+      GeluPattern gelu = fc1 == null ? null : geluByInput.get(fc1.output());
+      LinearLayer fc2 = gelu == null ? null : consumerLinear(gelu.output(), byOutput);
+      String res2 = fc2 == null ? null : residualAfter(fc2.output());
+      if (proj != null) roles.put(proj, Role.PROJ);
+      if (fc1 != null) roles.put(fc1, Role.FC1);
+      if (fc2 != null) roles.put(fc2, Role.FC2);
+      blocks.add(new TransformerBlock(blocks.size(), norm1, qkv, a, proj, res1, norm2, fc1, gelu, fc2, res2));
+    }
+    for (LinearLayer l : linears) {
+      if (l.node().is("Conv")) roles.putIfAbsent(l, Role.PATCH_EMBED);
+    }
+    LayerNormPattern finalNorm = null;
+    TransformerBlock last = blocks.get(blocks.size() - 1);
+    if (last.residual2() != null) finalNorm = normByInput.get(last.residual2());
+    // The head is the last constant-weight layer that no block claimed.
+    for (int i = linears.size() - 1; i >= 0; i--) {
+      if (!roles.containsKey(linears.get(i))) {
+        roles.put(linears.get(i), Role.HEAD);
+        break;
+      }
+    }
+    List<LinearLayer> typed = new ArrayList<>();
+    for (LinearLayer l : linears) typed.add(l.withRole(roles.getOrDefault(l, Role.OTHER)));
+    List<TransformerBlock> typedBlocks = new ArrayList<>();
+    for (TransformerBlock b : blocks) typedBlocks.add(retype(b, typed));
+    String embedSum = typedBlocks.get(0).norm1() == null ? null : typedBlocks.get(0).norm1().input();
+    return new VitStructure(typed, attentions, norms, gelus, typedBlocks, embedSum, finalNorm);
+  }
+
+  private static TransformerBlock retype(TransformerBlock b, List<LinearLayer> typed) {
+    Map<Node, LinearLayer> byNode = new HashMap<>();
+    for (LinearLayer l : typed) byNode.put(l.node(), l);
+    List<LinearLayer> qkv = b.qkv().stream().map(l -> byNode.get(l.node())).toList();
+    return new TransformerBlock(b.index(), b.norm1(), qkv, b.attention(),
+        b.proj() == null ? null : byNode.get(b.proj().node()), b.residual1(), b.norm2(),
+        b.fc1() == null ? null : byNode.get(b.fc1().node()), b.gelu(),
+        b.fc2() == null ? null : byNode.get(b.fc2().node()), b.residual2());
+  }
+
+  // ---- linear layers ----
+
+  private List<LinearLayer> findLinears() {
+    List<LinearLayer> out = new ArrayList<>();
+    for (Node n : g.topologicalOrder()) {
+      if (n.is("MatMul") && constant2d(n.input(1))) {
+        Node add = singleConsumer(n.output(0));
+        String bias = null;
+        if (add != null && add.is("Add")) {
+          String other = add.input(0).equals(n.output(0)) ? add.input(1) : add.input(0);
+          if (g.isInitializer(other) && rank(other) == 1) bias = other;
+        }
+        if (bias == null) add = null;
+        out.add(new LinearLayer(n, add, n.input(0), add == null ? n.output(0) : add.output(0),
+            n.input(1), bias, 1, Role.OTHER));
+      } else if (n.is("Gemm") && constant2d(n.input(1)) && n.intAttr("transA", 0) == 0) {
+        int axis = n.intAttr("transB", 0) == 1 ? 0 : 1;
+        String bias = n.inputCount() > 2 && g.isInitializer(n.input(2)) ? n.input(2) : null;
+        out.add(new LinearLayer(n, null, n.input(0), n.output(0), n.input(1), bias, axis, Role.OTHER));
+      } else if (n.is("Conv") && g.isInitializer(n.input(1)) && n.intAttr("group", 1) == 1) {
+        String bias = n.inputCount() > 2 && !n.input(2).isEmpty() ? n.input(2) : null;
+        out.add(new LinearLayer(n, null, n.input(0), n.output(0), n.input(1), bias, 0, Role.OTHER));
+      }
+    }
+    return out;
+  }
+
+  private boolean constant2d(String name) {
+    return g.isInitializer(name) && rank(name) == 2;
+  }
+
+  private int rank(String name) {
+    return g.initializer(name).map(TensorProto::getDimsCount).orElse(-1);
+  }
+
+  // ---- attention ----
+
+  private List<Attention> findAttentions() {
+    List<Attention> out = new ArrayList<>();
+    for (Node sm : g.topologicalOrder()) {
+      if (!sm.is("Softmax")) continue;
+      Node qk = upstreamMatMul(sm.input(0));
+      Node av = null;
+      for (Node c : g.consumers(sm.output(0))) {
+        if (c.is("MatMul") && c.input(0).equals(sm.output(0)) && !g.isInitializer(c.input(1))) av = c;
+      }
+      if (qk != null && av != null) out.add(new Attention(qk, sm, av, sm.input(0), sm.output(0)));
+    }
+    return out;
+  }
+
+  /** The Q*K^T MatMul behind the logits, allowing a constant Mul/Div scale and a bias/mask Add. */
+  private Node upstreamMatMul(String tensor) {
+    Node n = g.producer(tensor);
+    for (int hops = 0; n != null && hops < 4; hops++) {
+      if (n.is("MatMul") && !g.isInitializer(n.input(1)) && !g.isInitializer(n.input(0))) return n;
+      if ((n.is("Mul") || n.is("Div")) && isConstant(n.input(1))) n = g.producer(n.input(0));
+      else if (n.is("Mul") && isConstant(n.input(0))) n = g.producer(n.input(1));
+      else if (n.is("Add")) {
+        Node a = g.producer(n.input(0));
+        n = a != null && (a.is("MatMul") || a.is("Mul") || a.is("Div")) ? a : g.producer(n.input(1));
+      } else return null;
+    }
+    return null;
+  }
+
+  private boolean isConstant(String name) {
+    return g.constant(name).isPresent();
+  }
+
+  /** Walks back through data-movement ops and constant scales to the linear that produced a tensor. */
+  private LinearLayer upstreamLinear(String tensor, Map<String, LinearLayer> byOutput) {
+    String t = tensor;
+    for (int hops = 0; hops < 12; hops++) {
+      LinearLayer l = byOutput.get(t);
+      if (l != null) return l;
+      Node n = g.producer(t);
+      if (n == null) return null;
+      if (PASS_THROUGH.contains(n.opType())) t = n.input(0);
+      else if ((n.is("Mul") || n.is("Div")) && isConstant(n.input(1))) t = n.input(0);
+      else if (n.is("Mul") && isConstant(n.input(0))) t = n.input(1);
+      else return null;
+    }
+    return null;
+  }
+
+  /** Walks forward through data-movement ops to the linear consuming a tensor. */
+  private LinearLayer downstreamLinear(String tensor, Map<String, LinearLayer> byOutput) {
+    String t = tensor;
+    for (int hops = 0; hops < 8; hops++) {
+      LinearLayer l = consumerLinear(t, byOutput);
+      if (l != null) return l;
+      Node n = singleConsumer(t);
+      if (n == null || !PASS_THROUGH.contains(n.opType())) return null;
+      t = n.output(0);
+    }
+    return null;
+  }
+
+  private LinearLayer consumerLinear(String tensor, Map<String, LinearLayer> byOutput) {
+    for (LinearLayer l : byOutput.values()) if (l.input().equals(tensor)) return l;
+    return null;
+  }
+
+  /** The residual Add taking a branch output (through Identity/Dropout) plus the skip path. */
+  private String residualAfter(String branch) {
+    String t = branch;
+    for (int hops = 0; hops < 3; hops++) {
+      for (Node c : g.consumers(t)) {
+        if (c.is("Add") && !isConstant(c.input(0)) && !isConstant(c.input(1))) return c.output(0);
+      }
+      Node n = singleConsumer(t);
+      if (n == null || !(n.is("Identity") || n.is("Dropout") || n.is("Mul"))) return null;
+      t = n.output(0);
+    }
+    return null;
+  }
+
+  private Node singleConsumer(String tensor) {
+    List<Node> c = g.consumers(tensor);
+    return c.size() == 1 ? c.get(0) : null;
+  }
+
+  // ---- LayerNorm ----
+
+  private List<LayerNormPattern> findLayerNorms() {
+    List<LayerNormPattern> out = new ArrayList<>();
+    for (Node n : g.topologicalOrder()) {
+      if (n.is("LayerNormalization")) {
+        out.add(new LayerNormPattern(List.of(n), n.input(0), n.output(0), n.input(1),
+            n.inputCount() > 2 && !n.input(2).isEmpty() ? n.input(2) : null, n.floatAttr("epsilon", 1e-5f)));
+      } else if (n.is("ReduceMean")) {
+        decomposedLayerNorm(n).ifPresent(out::add);
+      }
+    }
+    return out;
+  }
+
+  /** ReduceMean(x) -> Sub(x, mean) -> Pow(2)|Mul(d,d) -> ReduceMean -> Add(eps) -> Sqrt -> Div -> Mul(g) -> Add(b). */
+  private Optional<LayerNormPattern> decomposedLayerNorm(Node mean) {
+    String x = mean.input(0);
+    Node sub = null;
+    for (Node c : g.consumers(mean.output(0))) if (c.is("Sub") && c.input(0).equals(x)) sub = c;
+    if (sub == null) return Optional.empty();
+    String d = sub.output(0);
+    Node sq = null;
+    Node div = null;
+    for (Node c : g.consumers(d)) {
+      if (c.is("Pow") || (c.is("Mul") && c.input(0).equals(d) && c.input(1).equals(d))) sq = c;
+      if (c.is("Div") && c.input(0).equals(d)) div = c;
+      if (c.is("Mul") && !(c.input(0).equals(d) && c.input(1).equals(d))) div = c; // Reciprocal+Mul form
+    }
+    if (sq == null || div == null) return Optional.empty();
+    Node var = singleConsumer(sq.output(0));
+    if (var == null || !var.is("ReduceMean")) return Optional.empty();
+    Node addEps = singleConsumer(var.output(0));
+    if (addEps == null || !addEps.is("Add")) return Optional.empty();
+    float eps = g.scalar(addEps.input(1)).or(() -> g.scalar(addEps.input(0))).orElse(1e-5f);
+    Node sqrt = singleConsumer(addEps.output(0));
+    if (sqrt == null || !sqrt.is("Sqrt")) return Optional.empty();
+    List<Node> nodes = new ArrayList<>(List.of(mean, sub, sq, var, addEps, sqrt));
+    Node recip = singleConsumer(sqrt.output(0));
+    if (recip != null && recip.is("Reciprocal")) nodes.add(recip);
+    nodes.add(div);
+    Node mulG = singleConsumer(div.output(0));
+    String gamma = null;
+    String beta = null;
+    String out = div.output(0);
+    if (mulG != null && mulG.is("Mul")) {
+      gamma = otherInput(mulG, div.output(0));
+      if (gamma != null && g.isInitializer(gamma)) {
+        nodes.add(mulG);
+        out = mulG.output(0);
+        Node addB = singleConsumer(out);
+        if (addB != null && addB.is("Add")) {
+          beta = otherInput(addB, out);
+          if (beta != null && g.isInitializer(beta)) {
+            nodes.add(addB);
+            out = addB.output(0);
+          } else beta = null;
+        }
+      } else gamma = null;
+    }
+    return Optional.of(new LayerNormPattern(List.copyOf(nodes), x, out, gamma, beta, eps));
+  }
+
+  private static String otherInput(Node n, String known) {
+    if (n.inputCount() != 2) return null;
+    return n.input(0).equals(known) ? n.input(1) : n.input(1).equals(known) ? n.input(0) : null;
+  }
+
+  // ---- GELU ----
+
+  private List<GeluPattern> findGelus() {
+    List<GeluPattern> out = new ArrayList<>();
+    for (Node n : g.topologicalOrder()) {
+      if (n.opType().equals("Gelu") || n.opType().equals("FastGelu")) {
+        out.add(new GeluPattern(List.of(n), n.input(0), n.output(0), "op"));
+      } else if (n.is("Erf")) {
+        Node pre = g.producer(n.input(0));
+        if (pre == null || !(pre.is("Div") || pre.is("Mul")) || !isConstant(pre.input(1))) continue;
+        geluTail(pre.input(0), n, List.of(pre, n), "erf").ifPresent(out::add);
+      } else if (n.is("Tanh")) {
+        tanhGeluHead(n).ifPresent(h -> geluTail(h.x(), n, h.nodes(), "tanh").ifPresent(out::add));
+      }
+    }
+    return out;
+  }
+
+  private record GeluHead(String x, List<Node> nodes) {}
+
+  /** The chain before Tanh: x^3 (Mul or Pow), Mul(0.044715), Add(x, .), Mul(sqrt(2/pi)). */
+  private Optional<GeluHead> tanhGeluHead(Node tanh) {
+    Node scale = g.producer(tanh.input(0));
+    if (scale == null || !scale.is("Mul")) return Optional.empty();
+    Node add = g.producer(isConstant(scale.input(1)) ? scale.input(0) : scale.input(1));
+    if (add == null || !add.is("Add")) return Optional.empty();
+    for (int i = 0; i < 2; i++) {
+      Node cubic = g.producer(add.input(1 - i));
+      if (cubic != null && cubic.is("Mul")) {
+        List<Node> nodes = new ArrayList<>(ancestorsUntil(cubic, add.input(i)));
+        nodes.addAll(List.of(add, scale, tanh));
+        return Optional.of(new GeluHead(add.input(i), nodes));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private List<Node> ancestorsUntil(Node start, String stop) {
+    List<Node> out = new ArrayList<>();
+    ArrayDeque<Node> todo = new ArrayDeque<>(List.of(start));
+    Set<Node> seen = new HashSet<>();
+    while (!todo.isEmpty() && out.size() < 6) {
+      Node n = todo.poll();
+      if (!seen.add(n)) continue;
+      out.add(0, n);
+      for (String in : n.inputs()) {
+        Node p = g.producer(in);
+        if (!in.equals(stop) && p != null && (p.is("Mul") || p.is("Pow"))) todo.add(p);
+      }
+    }
+    return out;
+  }
+
+  /** From Erf/Tanh: Add(1), then the two Muls by x and 0.5 in any order. */
+  private Optional<GeluPattern> geluTail(String x, Node core, List<Node> head, String form) {
+    Node add1 = singleConsumer(core.output(0));
+    if (add1 == null || !add1.is("Add")) return Optional.empty();
+    List<Node> nodes = new ArrayList<>(head);
+    nodes.add(add1);
+    Node m1 = singleConsumer(add1.output(0));
+    if (m1 == null || !m1.is("Mul")) return Optional.empty();
+    nodes.add(m1);
+    String other = otherInput(m1, add1.output(0));
+    if (other == null) return Optional.empty();
+    if (other.equals(x) || isConstant(other)) {
+      Node m2 = singleConsumer(m1.output(0));
+      if (m2 == null || !m2.is("Mul")) return Optional.empty();
+      nodes.add(m2);
+      return Optional.of(new GeluPattern(List.copyOf(nodes), x, m2.output(0), form));
+    }
+    Node half = g.producer(other);
+    if (half != null && half.is("Mul") && (half.input(0).equals(x) || half.input(1).equals(x))) {
+      nodes.add(0, half);
+      return Optional.of(new GeluPattern(List.copyOf(nodes), x, m1.output(0), form));
+    }
+    return Optional.empty();
+  }
+
+  /** Shape of an initializer, for reports. */
+  public static int[] shapeOf(Graph g, String name) {
+    return g.initializer(name).map(Tensors::shape).orElse(new int[0]);
+  }
+}
