@@ -1,12 +1,93 @@
 package io.onnxq.cli;
 
+import io.onnxq.OnnxqException;
+import io.onnxq.calib.Progress;
+import io.onnxq.calib.observe.ObserverKind;
+import io.onnxq.convert.ConvertOptions;
+import io.onnxq.convert.Converter;
+import io.onnxq.convert.QuantReport;
+import io.onnxq.data.Dataset;
+import io.onnxq.model.ModelIO;
+import io.onnxq.model.OnnxModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "convert", mixinStandardHelpOptions = true, description = "not yet built")
+@Command(name = "convert", mixinStandardHelpOptions = true,
+    description = "Calibrate an FP32 ViT with ONNX Runtime and write a quantized ONNX model.")
 final class ConvertCommand implements Callable<Integer> {
+  @Parameters(index = "0", description = "FP32 ONNX model") Path model;
+
+  @Option(names = {"-o", "--output"}, description = "output model (default: <model>.quant.onnx)") Path output;
+
+  @Option(names = "--calib", required = true, description = "calibration data: a float32 NCHW .npy or an image folder")
+  Path calib;
+
+  @Option(names = "--calib-count", defaultValue = "100", description = "calibration samples to use (default: ${DEFAULT-VALUE})")
+  int calibCount;
+
+  @Option(names = "--method", defaultValue = "minmax",
+      description = "activation observer: minmax, ema, percentile, omse (default: ${DEFAULT-VALUE})")
+  String method;
+
+  @Option(names = "--weight-range", defaultValue = "reduced",
+      description = "int8 weight range: reduced = [-63,63], safe for x86 CPUs without VNNI; full = [-127,127] (default: ${DEFAULT-VALUE})")
+  String weightRange;
+
+  @Option(names = "--batch-size", defaultValue = "8", description = "calibration batch size (default: ${DEFAULT-VALUE})")
+  int batchSize;
+
+  @Option(names = "--report", description = "write a JSON report of every quantized tensor and per-layer error")
+  Path report;
+
+  @Option(names = "--quiet", description = "no progress output") boolean quiet;
+
+  @Mixin DataOptions data;
+
   @Override
-  public Integer call() {
-    return 1;
+  public Integer call() throws Exception {
+    Path out = output != null ? output : defaultOutput(model);
+    if (Files.exists(out) && Files.exists(model) && Files.isSameFile(out, model)) {
+      throw new OnnxqException("output path is the input model; choose another -o: " + out);
+    }
+    if (batchSize < 1) throw new OnnxqException("--batch-size must be at least 1");
+    ConvertOptions opts = new ConvertOptions(ObserverKind.parse(method), weightRange(), false, false, 8, batchSize);
+    OnnxModel m = ModelIO.read(model);
+    Dataset ds = data.open(calib, null, calibCount);
+    Progress progress = quiet ? Progress.SILENT : Progress.stderr();
+    Converter.Result r = new Converter(opts, progress).convert(m, ds, model.toString());
+    ModelIO.write(r.model(), out);
+    QuantReport rep = r.report();
+    if (report != null) {
+      QuantReport withOut = new QuantReport(rep.model(), out.toString(), rep.method(), rep.options(),
+          rep.calibrationSamples(), rep.calibrationSeconds(), rep.totalSeconds(), rep.inputBytes(), rep.outputBytes(),
+          rep.tensors(), rep.layers());
+      Path tmp = Files.createTempFile(report.toAbsolutePath().getParent(), ".report", ".tmp");
+      Json.MAPPER.writeValue(tmp.toFile(), withOut);
+      Files.move(tmp, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    double worst = rep.layers().stream().mapToDouble(QuantReport.LayerEntry::sqnrDb).min().orElse(Double.NaN);
+    System.out.printf(Locale.ROOT, "wrote %s (%.1f MB -> %.1f MB) in %.1f s; %d tensors quantized, worst layer SQNR %.1f dB%n",
+        out, rep.inputBytes() / 1e6, rep.outputBytes() / 1e6, rep.totalSeconds(), rep.tensors().size(), worst);
+    return 0;
+  }
+
+  private ConvertOptions.WeightRange weightRange() {
+    try {
+      return ConvertOptions.WeightRange.valueOf(weightRange.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new OnnxqException("unknown --weight-range '" + weightRange + "'; valid: reduced, full");
+    }
+  }
+
+  static Path defaultOutput(Path model) {
+    String name = model.getFileName().toString();
+    String stem = name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+    return model.resolveSibling(stem + ".quant.onnx");
   }
 }

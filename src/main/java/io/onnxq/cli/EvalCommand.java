@@ -1,12 +1,48 @@
 package io.onnxq.cli;
 
+import io.onnxq.calib.Progress;
+import io.onnxq.data.Dataset;
+import io.onnxq.eval.EvalResult;
+import io.onnxq.eval.Evaluator;
+import io.onnxq.model.ModelIO;
+import io.onnxq.OnnxqException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "not yet built")
+@Command(name = "eval", mixinStandardHelpOptions = true,
+    description = "Top-1/top-5 accuracy of a model, and agreement with an FP32 reference.")
 final class EvalCommand implements Callable<Integer> {
+  @Parameters(index = "0", description = "ONNX model to evaluate") Path model;
+
+  @Option(names = "--data", required = true, description = "a float32 NCHW .npy or an image folder (with labels.tsv)")
+  Path data;
+
+  @Option(names = "--labels", description = "int labels .npy for .npy data") Path labels;
+
+  @Option(names = "--ref", description = "FP32 reference model for agreement and logit cosine") Path ref;
+
+  @Option(names = "--limit", defaultValue = "0", description = "evaluate only the first N samples (0 = all)") int limit;
+
+  @Option(names = "--batch-size", defaultValue = "16", description = "batch size (default: ${DEFAULT-VALUE})") int batchSize;
+
+  @Option(names = "--json", description = "print one JSON object") boolean json;
+
+  @Mixin DataOptions dataOptions;
+
   @Override
-  public Integer call() {
-    return 1;
+  public Integer call() throws Exception {
+    var m = ModelIO.readProto(model);
+    var r = ref == null ? null : ModelIO.readProto(ref);
+    Dataset ds = dataOptions.open(data, labels, limit);
+    if (!ds.hasLabels() && r == null) {
+      throw new OnnxqException("nothing to measure: " + data + " has no labels; give --labels, a labels.tsv, or --ref");
+    }
+    EvalResult res = new Evaluator(batchSize, json ? Progress.SILENT : Progress.stderr()).evaluate(m, r, ds);
+    System.out.println(json ? Json.MAPPER.writeValueAsString(res) : res.text());
+    return 0;
   }
 }

@@ -1,0 +1,55 @@
+package io.onnxq.calib;
+
+import io.onnxq.calib.observe.Observer;
+import io.onnxq.calib.observe.ObserverKind;
+import io.onnxq.calib.observe.PtfObserver;
+import io.onnxq.data.Batches;
+import io.onnxq.data.Dataset;
+import io.onnxq.ort.OrtModel;
+import io.onnxq.proto.Onnx.ModelProto;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Streams calibration batches through ORT and feeds every tapped tensor to its observer. Only the
+ * current batch's activations are alive at any time, so memory is the model plus one batch of
+ * taps plus the observers' bounded state.
+ */
+public final class Calibrator {
+  private final ObserverKind kind;
+  private final int batchSize;
+  private final Progress progress;
+
+  public Calibrator(ObserverKind kind, int batchSize, Progress progress) {
+    this.kind = kind;
+    this.batchSize = batchSize;
+    this.progress = progress;
+  }
+
+  public CalibrationStats run(ModelProto fp32, List<Tap> taps, Dataset data) {
+    Map<String, Observer> observers = new LinkedHashMap<>();
+    for (Tap t : taps) {
+      observers.putIfAbsent(t.tensor(), t.perChannel() ? new PtfObserver(kind) : kind.create());
+    }
+    List<String> names = new ArrayList<>(observers.keySet());
+    ModelProto tapped = TapInserter.withOutputs(fp32, names);
+    try (OrtModel ort = new OrtModel(tapped)) {
+      ort.checkSampleShape(data.sampleShape(), "calibration");
+      Batches batches = new Batches(data, batchSize);
+      int done = 0;
+      for (Batches.Batch b : batches) {
+        Map<String, OrtModel.Output> out = ort.run(b.data(), data.sampleShape(), b.count(), names);
+        for (Map.Entry<String, OrtModel.Output> e : out.entrySet()) {
+          OrtModel.Output o = e.getValue();
+          int channels = o.lastDim();
+          observers.get(e.getKey()).update(o.floats(), o.floats().length / channels, channels);
+        }
+        done += b.count();
+        progress.step("calibrating (" + kind.cliName() + ")", done, data.size());
+      }
+    }
+    return new CalibrationStats(kind, observers);
+  }
+}

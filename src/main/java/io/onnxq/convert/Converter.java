@@ -1,0 +1,102 @@
+package io.onnxq.convert;
+
+import io.onnxq.calib.CalibrationStats;
+import io.onnxq.calib.Calibrator;
+import io.onnxq.calib.LayerErrorMeter;
+import io.onnxq.calib.Progress;
+import io.onnxq.data.Dataset;
+import io.onnxq.model.OnnxModel;
+import io.onnxq.pattern.Attention;
+import io.onnxq.pattern.LinearLayer;
+import io.onnxq.pattern.VitPatternFinder;
+import io.onnxq.pattern.VitStructure;
+import io.onnxq.proto.Onnx.ModelProto;
+import io.onnxq.quant.PtfParams;
+import io.onnxq.quant.QuantParams;
+import io.onnxq.quant.QuantizedWeight;
+import io.onnxq.rewrite.QdqBuilder;
+import io.onnxq.rewrite.Rewrite;
+import io.onnxq.rewrite.RewriteContext;
+import io.onnxq.rewrite.Rewrites;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The pipeline: model -> patterns -> taps -> stats -> params -> rewritten model (+ report). */
+public final class Converter {
+  /** Samples used for the per-layer error table in the report. */
+  private static final int ERROR_SAMPLES = 8;
+
+  public record Result(ModelProto model, QuantReport report) {}
+
+  private final ConvertOptions options;
+  private final Progress progress;
+
+  public Converter(ConvertOptions options, Progress progress) {
+    this.options = options;
+    this.progress = progress;
+  }
+
+  public Result convert(OnnxModel model, Dataset calib, String modelName) {
+    long t0 = System.nanoTime();
+    ModelProto fp32 = model.toProto();
+    VitStructure structure = VitPatternFinder.find(model.graph());
+    QuantTable table = QuantPlanner.plan(structure, options);
+    progress.info(String.format("found %d blocks, %d linear layers; calibrating %d activations on %d samples",
+        structure.blocks().size(), structure.linears().size(), table.activationSites().size(), calib.size()));
+
+    long tc = System.nanoTime();
+    CalibrationStats stats = new Calibrator(options.method(), options.batchSize(), progress).run(fp32, table.taps(), calib);
+    table.resolve(stats);
+    double calibSeconds = (System.nanoTime() - tc) / 1e9;
+
+    RewriteContext ctx = new RewriteContext(model, structure, table, new QdqBuilder(model.graph()));
+    List<String> domains = new ArrayList<>();
+    for (Rewrite r : Rewrites.forOptions(options)) {
+      r.apply(ctx);
+      if (r instanceof Rewrites.CustomDomain d) domains.add(d.domain());
+    }
+    model.graph().removeDeadCode();
+    ModelProto out = model.toProto(-1, domains.stream().distinct().toList());
+
+    List<QuantReport.LayerEntry> layers = layerErrors(fp32, out, structure, calib);
+    QuantReport report = new QuantReport(modelName, null, options.method().cliName(), options, calib.size(),
+        calibSeconds, (System.nanoTime() - t0) / 1e9, fp32.getSerializedSize(), out.getSerializedSize(),
+        tensorEntries(table), layers);
+    return new Result(out, report);
+  }
+
+  private List<QuantReport.LayerEntry> layerErrors(ModelProto fp32, ModelProto q, VitStructure s, Dataset calib) {
+    Map<String, String[]> watched = new LinkedHashMap<>();
+    for (LinearLayer l : s.linears()) watched.put(l.output(), new String[] {l.name(), l.role().name().toLowerCase(Locale.ROOT)});
+    for (Attention a : s.attentions()) watched.put(a.output(), new String[] {a.av().name(), "attention"});
+    List<LayerErrorMeter.LayerError> errors =
+        LayerErrorMeter.measure(fp32, q, new ArrayList<>(watched.keySet()), calib, ERROR_SAMPLES);
+    List<QuantReport.LayerEntry> out = new ArrayList<>();
+    for (LayerErrorMeter.LayerError e : errors) {
+      String[] info = watched.get(e.tensor());
+      out.add(QuantReport.LayerEntry.of(info[0], info[1], e));
+    }
+    return out;
+  }
+
+  private static List<QuantReport.TensorEntry> tensorEntries(QuantTable table) {
+    List<QuantReport.TensorEntry> out = new ArrayList<>();
+    for (QuantTable.ActivationSite s : table.activationSites().values()) {
+      if (!table.hasActivation(s.tensor())) continue;
+      QuantParams p = table.activation(s.tensor());
+      PtfParams ptf = table.ptf(s.tensor());
+      out.add(new QuantReport.TensorEntry(s.tensor(), "activation", s.role(), s.range().toString(), ptf != null,
+          ptf != null ? ptf.channelScales() : p.scale(), p.zeroPoint(), ptf != null ? ptf.alpha() : null,
+          table.observer(), null));
+    }
+    for (Map.Entry<String, QuantizedWeight> e : table.quantizedWeights().entrySet()) {
+      QuantizedWeight w = e.getValue();
+      out.add(new QuantReport.TensorEntry(e.getKey(), "weight", table.weightRole(e.getKey()), w.range().toString(),
+          true, w.scales(), w.zeroPoints(), null, "minmax (per channel)", null));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,30 @@
+package io.onnxq.convert;
+
+import io.onnxq.calib.LayerErrorMeter.LayerError;
+import java.util.List;
+
+/** The conversion report written with {@code --report}: every quantized tensor and per-layer error. */
+public record QuantReport(
+    String model,
+    String output,
+    String method,
+    ConvertOptions options,
+    int calibrationSamples,
+    double calibrationSeconds,
+    double totalSeconds,
+    long inputBytes,
+    long outputBytes,
+    List<TensorEntry> tensors,
+    List<LayerEntry> layers) {
+
+  /** One quantized tensor with its parameters. */
+  public record TensorEntry(String name, String kind, String role, String grid, boolean perChannel,
+      float[] scale, int[] zeroPoint, int[] ptfAlpha, String observer, Double minChannelSqnrDb) {}
+
+  /** Output error of one layer against FP32 on calibration samples. */
+  public record LayerEntry(String layer, String role, String tensor, double sqnrDb, double cosine) {
+    static LayerEntry of(String layer, String role, LayerError e) {
+      return new LayerEntry(layer, role, e.tensor(), e.sqnrDb(), e.cosine());
+    }
+  }
+}

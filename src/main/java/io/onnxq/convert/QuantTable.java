@@ -1,0 +1,82 @@
+package io.onnxq.convert;
+
+import io.onnxq.calib.CalibrationStats;
+import io.onnxq.calib.Tap;
+import io.onnxq.quant.IntRange;
+import io.onnxq.quant.PtfParams;
+import io.onnxq.quant.QuantParams;
+import io.onnxq.quant.QuantizedWeight;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which tensors get which quantizer (decided from the structure before calibration) and, after
+ * calibration, their parameters. Rewrites read it; the report is built from it.
+ */
+public final class QuantTable {
+  /** A quantized activation: its role in the network and integer grid; ptf = per-channel PTF. */
+  public record ActivationSite(String tensor, String role, IntRange range, boolean ptf) {}
+
+  private final Map<String, ActivationSite> activations = new LinkedHashMap<>();
+  private final Map<String, IntRange> weights = new LinkedHashMap<>();
+  private final Map<String, String> weightRoles = new LinkedHashMap<>();
+  private final Map<String, QuantParams> params = new LinkedHashMap<>();
+  private final Map<String, PtfParams> ptfParams = new LinkedHashMap<>();
+  private final Map<String, QuantizedWeight> quantizedWeights = new LinkedHashMap<>();
+  private String observer = "";
+
+  public void addActivation(String tensor, String role, IntRange range, boolean ptf) {
+    ActivationSite old = activations.get(tensor);
+    if (old == null || (ptf && !old.ptf())) activations.put(tensor, new ActivationSite(tensor, role, range, ptf));
+  }
+
+  public void addWeight(String initializer, String role, IntRange range) {
+    weights.put(initializer, range);
+    weightRoles.put(initializer, role);
+  }
+
+  public List<Tap> taps() {
+    List<Tap> taps = new ArrayList<>();
+    for (ActivationSite s : activations.values()) taps.add(new Tap(s.tensor(), s.ptf()));
+    return taps;
+  }
+
+  /** Fills in every activation's parameters from the calibration statistics. */
+  public void resolve(CalibrationStats stats) {
+    observer = stats.kind().cliName();
+    for (ActivationSite s : activations.values()) {
+      if (s.ptf()) {
+        PtfParams p = stats.ptf(s.tensor(), s.range());
+        ptfParams.put(s.tensor(), p);
+        params.put(s.tensor(), p.toQuantParams(-1));
+      } else {
+        params.put(s.tensor(), stats.params(s.tensor(), s.range()));
+      }
+    }
+  }
+
+  public boolean hasActivation(String tensor) { return params.containsKey(tensor); }
+
+  public QuantParams activation(String tensor) { return params.get(tensor); }
+
+  public PtfParams ptf(String tensor) { return ptfParams.get(tensor); }
+
+  /** Overrides an activation's parameters (e.g. a fixed range for a known-bounded tensor). */
+  public void setActivation(String tensor, QuantParams p) { params.put(tensor, p); }
+
+  public Map<String, ActivationSite> activationSites() { return activations; }
+
+  public boolean hasWeight(String initializer) { return weights.containsKey(initializer); }
+
+  public IntRange weightRange(String initializer) { return weights.get(initializer); }
+
+  public String weightRole(String initializer) { return weightRoles.get(initializer); }
+
+  public void recordWeight(String initializer, QuantizedWeight w) { quantizedWeights.put(initializer, w); }
+
+  public Map<String, QuantizedWeight> quantizedWeights() { return quantizedWeights; }
+
+  public String observer() { return observer; }
+}

@@ -1,0 +1,44 @@
+package io.onnxq.rewrite;
+
+import io.onnxq.convert.QuantTable;
+import io.onnxq.model.Graph;
+import io.onnxq.model.Node;
+import io.onnxq.model.Tensors;
+import io.onnxq.pattern.LinearLayer;
+import io.onnxq.proto.Onnx.TensorProto;
+import io.onnxq.quant.QuantizedWeight;
+import io.onnxq.quant.WeightQuantizer;
+import java.util.Set;
+
+/**
+ * Linear layers (MatMul+Add, Gemm, patch-embed Conv) into QDQ form: per-output-channel symmetric
+ * integer weights behind a DequantizeLinear, and a Q/DQ pair on the activation input. ORT fuses
+ * the pattern into integer kernels (MatMulIntegerToFloat, QLinearConv, ...).
+ */
+public final class QdqLinearRewrite implements Rewrite {
+  @Override
+  public String name() { return "qdq-linear"; }
+
+  @Override
+  public void apply(RewriteContext ctx) {
+    Graph g = ctx.model().graph();
+    QuantTable table = ctx.table();
+    for (LinearLayer l : ctx.structure().linears()) {
+      if (!table.hasWeight(l.weight())) continue;
+      TensorProto w = g.initializer(l.weight()).orElseThrow();
+      QuantizedWeight qw = WeightQuantizer.quantizePerChannel(
+          Tensors.toFloats(w), Tensors.shape(w), l.outAxis(), table.weightRange(l.weight()));
+      table.recordWeight(l.weight(), qw);
+      ctx.qdq().quantizedWeight(l.weight(), qw, l.node(), 1);
+      if (table.hasActivation(l.input())) {
+        ctx.qdq().quantizeFor(l.input(), table.activation(l.input()), Set.of(l.node()));
+      }
+    }
+  }
+
+  /** For tests and tools: is this node's weight input behind a DequantizeLinear? */
+  static boolean weightIsQuantized(Graph g, Node n) {
+    Node p = g.producer(n.input(1));
+    return p != null && p.is("DequantizeLinear");
+  }
+}

@@ -1,0 +1,22 @@
+package io.onnxq.rewrite;
+
+import io.onnxq.convert.ConvertOptions;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The ordered rule list for a set of options. */
+public final class Rewrites {
+  /** A rule whose output uses ops of a custom domain that the model must import. */
+  public interface CustomDomain {
+    String domain();
+  }
+
+  private Rewrites() {}
+
+  public static List<Rewrite> forOptions(ConvertOptions o) {
+    List<Rewrite> rules = new ArrayList<>();
+    rules.add(new QdqLinearRewrite());
+    rules.add(new QdqAttentionRewrite());
+    return rules;
+  }
+}
