@@ -182,8 +182,17 @@ public final class Graph {
       }
     }
     if (order.size() != nodes.size()) {
-      throw new OnnxqException("graph has a cycle or a node input that nothing produces ("
-          + (nodes.size() - order.size()) + " nodes unreachable)");
+      Set<String> produced = new HashSet<>(available);
+      for (Node n : nodes) produced.addAll(n.outputs);
+      for (Node n : nodes) {
+        for (String in : n.inputs) {
+          if (!produced.contains(in)) {
+            throw new OnnxqException("node '" + n.name() + "' (" + n.opType() + ") reads '" + in
+                + "', which is not a graph input, initializer or node output");
+          }
+        }
+      }
+      throw new OnnxqException("graph has a cycle (" + (nodes.size() - order.size()) + " nodes unreachable)");
     }
     return order;
   }

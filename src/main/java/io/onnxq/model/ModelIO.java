@@ -23,8 +23,11 @@ import java.nio.file.StandardOpenOption;
 public final class ModelIO {
   private ModelIO() {}
 
+  /** Reads and validates a model: every node input must resolve, and the graph must be acyclic. */
   public static OnnxModel read(Path path) {
-    return new OnnxModel(readProto(path));
+    OnnxModel m = new OnnxModel(readProto(path));
+    m.graph().topologicalOrder();
+    return m;
   }
 
   public static ModelProto readProto(Path path) {
