@@ -23,7 +23,12 @@ public final class Main implements Runnable {
 
   /** Runs a command line and returns the exit code; user errors print one line, not a stack trace. */
   public static int run(String... args) {
+    return run(new java.io.PrintWriter(System.err, true), args);
+  }
+
+  public static int run(java.io.PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new Main());
+    cl.setErr(err);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       Throwable t = ex;
       while (!(t instanceof OnnxqException) && t.getCause() != null) t = t.getCause();
