@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "onnxq 0.1.0",
     description = "Post-training quantization of ONNX Vision Transformers.",
-    subcommands = {InspectCommand.class, ConvertCommand.class, EvalCommand.class, VerifyCommand.class})
+    subcommands = {InspectCommand.class, ConvertCommand.class, EvalCommand.class, VerifyCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
   @Override
   public void run() {
