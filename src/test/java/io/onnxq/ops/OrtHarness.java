@@ -23,7 +23,7 @@ final class OrtHarness {
     static final List<OrtSession.SessionOptions.OptLevel> LEVELS =
             List.of(OrtSession.SessionOptions.OptLevel.NO_OPT, OrtSession.SessionOptions.OptLevel.ALL_OPT);
 
-    /** A tensor value: little-endian raw bytes. Constant ones become initializers, the rest are fed. */
+    /** A tensor value as little-endian raw bytes (fed as-is: assumes a little-endian host). Constant ones become initializers. */
     record Value(String name, DataType type, long[] shape, byte[] raw, boolean constant) {}
 
     private OrtHarness() {}
@@ -38,6 +38,20 @@ final class OrtHarness {
 
     static Value i64Scalar(String name, long v, boolean constant) {
         return new Value(name, DataType.INT64, new long[0], le(8).putLong(v).array(), constant);
+    }
+
+    static Value i64(String name, long[] shape, long[] data, boolean constant) {
+        ByteBuffer b = le(8 * data.length);
+        for (long v : data) {
+            b.putLong(v);
+        }
+        return new Value(name, DataType.INT64, shape, b.array(), constant);
+    }
+
+    static long[] asLongs(byte[] raw) {
+        long[] r = new long[raw.length / 8];
+        ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(r);
+        return r;
     }
 
     static Value f32(String name, long[] shape, float[] data, boolean constant) {
