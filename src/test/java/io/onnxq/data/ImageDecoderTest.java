@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.onnxq.OnnxqException;
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -88,6 +92,31 @@ class ImageDecoderTest {
     ImageIO.write(red, "jpeg", f.toFile());
     RgbImage img = ImageDecoder.decode(f);
     assertTrue(img.get(8, 8, 0) > 240 && img.get(8, 8, 1) < 15 && img.get(8, 8, 2) < 15);
+  }
+
+  @Test
+  void embeddedColourProfileIsNotApplied() throws Exception {
+    // Like Pillow, keep the stored values of a JPEG tagged with a non-sRGB profile: write a plain
+    // JPEG, then splice in an APP2 ICC_PROFILE segment carrying Java's linear-RGB profile.
+    Path plain = dir.resolve("plain.jpg");
+    ImageIO.write(PreprocessTest.solid(16, 16, 0x3C78B4), "jpeg", plain.toFile());
+    byte[] jpeg = Files.readAllBytes(plain);
+    byte[] profile = ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData();
+    byte[] tag = "ICC_PROFILE\0".getBytes(StandardCharsets.US_ASCII);
+    int segLen = 2 + tag.length + 2 + profile.length;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(jpeg, 0, 2); // SOI
+    out.write(new byte[] {(byte) 0xFF, (byte) 0xE2, (byte) (segLen >> 8), (byte) segLen});
+    out.write(tag);
+    out.write(new byte[] {1, 1}); // chunk 1 of 1
+    out.write(profile);
+    out.write(jpeg, 2, jpeg.length - 2);
+    Path f = dir.resolve("icc.jpg");
+    Files.write(f, out.toByteArray());
+    RgbImage expected = ImageDecoder.decode(plain);
+    RgbImage img = ImageDecoder.decode(f);
+    assertArrayEquals(expected.rgb(), img.rgb());
+    assertTrue(Math.abs(img.get(8, 8, 0) - 0x3C) <= 2, "r=" + img.get(8, 8, 0));
   }
 
   @Test
