@@ -13,10 +13,17 @@ import java.util.Map;
 public final class CalibrationStats {
   private final ObserverKind kind;
   private final Map<String, Observer> observers;
+  private final Map<String, long[]> shapes;
 
-  CalibrationStats(ObserverKind kind, Map<String, Observer> observers) {
+  CalibrationStats(ObserverKind kind, Map<String, Observer> observers, Map<String, long[]> shapes) {
     this.kind = kind;
     this.observers = observers;
+    this.shapes = shapes;
+  }
+
+  /** The tensor's shape in the first calibration batch. */
+  public long[] shape(String tensor) {
+    return shapes.get(tensor).clone();
   }
 
   public ObserverKind kind() { return kind; }

@@ -34,6 +34,7 @@ public final class Calibrator {
       observers.putIfAbsent(t.tensor(), t.perChannel() ? new PtfObserver(kind) : kind.create());
     }
     List<String> names = new ArrayList<>(observers.keySet());
+    Map<String, long[]> shapes = new LinkedHashMap<>();
     ModelProto tapped = TapInserter.withOutputs(fp32, names);
     try (OrtModel ort = new OrtModel(tapped)) {
       ort.checkSampleShape(data.sampleShape(), "calibration");
@@ -43,6 +44,7 @@ public final class Calibrator {
         Map<String, OrtModel.Output> out = ort.run(b.data(), data.sampleShape(), b.count(), names);
         for (Map.Entry<String, OrtModel.Output> e : out.entrySet()) {
           OrtModel.Output o = e.getValue();
+          shapes.putIfAbsent(e.getKey(), o.shape());
           int channels = o.lastDim();
           observers.get(e.getKey()).update(o.floats(), o.floats().length / channels, channels);
         }
@@ -50,6 +52,6 @@ public final class Calibrator {
         progress.step("calibrating (" + kind.cliName() + ")", done, data.size());
       }
     }
-    return new CalibrationStats(kind, observers);
+    return new CalibrationStats(kind, observers, shapes);
   }
 }

@@ -39,6 +39,23 @@ final class ConvertCommand implements Callable<Integer> {
       description = "int8 weight range: reduced = [-63,63], safe for x86 CPUs without VNNI; full = [-127,127] (default: ${DEFAULT-VALUE})")
   String weightRange;
 
+  @Option(names = "--pts", description = "FQ-ViT PTS: power-of-two-factor LayerNorm inputs and integer LayerNorm")
+  boolean pts;
+
+  @Option(names = "--lis", description = "FQ-ViT LIS: integer log2 softmax with 4-bit attention (see --attn-bits)")
+  boolean lis;
+
+  @Option(names = "--full", description = "FQ-ViT placement without PTS/LIS: quantize the residual stream, LayerNorm "
+      + "inputs/outputs, qkv, logits and branch outputs too (implied by --pts and --lis)")
+  boolean full;
+
+  @Option(names = "--attn-bits", description = "attention probability bits: 4 (log2 codes, default with --lis) or 8 (uniform)")
+  Integer attnBits;
+
+  @Option(names = "--emit", defaultValue = "functions",
+      description = "custom ops as model-local functions (functions) or with their bodies expanded (inline) (default: ${DEFAULT-VALUE})")
+  String emit;
+
   @Option(names = "--batch-size", defaultValue = "8", description = "calibration batch size (default: ${DEFAULT-VALUE})")
   int batchSize;
 
@@ -56,7 +73,11 @@ final class ConvertCommand implements Callable<Integer> {
       throw new OnnxqException("output path is the input model; choose another -o: " + out);
     }
     if (batchSize < 1) throw new OnnxqException("--batch-size must be at least 1");
-    ConvertOptions opts = new ConvertOptions(ObserverKind.parse(method), weightRange(), false, false, 8, batchSize);
+    int bits = attnBits != null ? attnBits : lis ? 4 : 8;
+    if (bits != 4 && bits != 8) throw new OnnxqException("--attn-bits must be 4 or 8, got " + bits);
+    if (bits == 4 && !lis) throw new OnnxqException("--attn-bits 4 needs --lis (4-bit attention uses log2 codes)");
+    ConvertOptions opts = new ConvertOptions(ObserverKind.parse(method), weightRange(), full, pts, lis, bits, batchSize,
+        parseEmit());
     OnnxModel m = ModelIO.read(model);
     Dataset ds = data.open(calib, null, calibCount);
     Progress progress = quiet ? Progress.SILENT : Progress.stderr();
@@ -82,6 +103,14 @@ final class ConvertCommand implements Callable<Integer> {
       return ConvertOptions.WeightRange.valueOf(weightRange.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new OnnxqException("unknown --weight-range '" + weightRange + "'; valid: reduced, full");
+    }
+  }
+
+  private ConvertOptions.Emit parseEmit() {
+    try {
+      return ConvertOptions.Emit.valueOf(emit.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new OnnxqException("unknown --emit '" + emit + "'; valid: functions, inline");
     }
   }
 

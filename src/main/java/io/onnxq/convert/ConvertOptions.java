@@ -3,27 +3,46 @@ package io.onnxq.convert;
 import io.onnxq.calib.observe.ObserverKind;
 
 /**
- * Everything that shapes a conversion. Defaults give W8A8 QDQ with MinMax calibration and the
- * x86-safe reduced weight range.
+ * Everything that shapes a conversion. Defaults give W8A8 QDQ around the linear layers and
+ * attention matmuls, MinMax calibration and the x86-safe reduced weight range.
  *
  * @param method activation observer
  * @param weightRange REDUCED = 7-bit symmetric [-63, 63], safe on x86 CPUs without VNNI where ORT's
  *     u8*s8 kernels saturate; FULL = [-127, 127]
- * @param pts PTS: power-of-two-factor quantization of LayerNorm inputs and integer LayerNorm
- * @param lis LIS: integer log2 softmax with 4-bit attention probabilities
- * @param attnBits bits of the attention probabilities (4 with LIS, else 8)
+ * @param full FQ-ViT placement: residual stream, LayerNorm in/out, qkv, logits, branch outputs and the
+ *     model output are quantized too (implied by pts and lis)
+ * @param pts power-of-two-factor quantization of LayerNorm inputs and integer LayerNorm
+ * @param lis integer log2 softmax with 4-bit attention probabilities (when attnBits is 4)
+ * @param attnBits bits of the attention probabilities: 4 (log2 codes with LIS) or 8 (uniform)
  * @param batchSize calibration batch size
+ * @param emit FUNCTIONS = custom ops with model-local function bodies; INLINE = bodies expanded
  */
-public record ConvertOptions(
-    ObserverKind method, WeightRange weightRange, boolean pts, boolean lis, int attnBits, int batchSize) {
+public record ConvertOptions(ObserverKind method, WeightRange weightRange, boolean full, boolean pts, boolean lis,
+    int attnBits, int batchSize, Emit emit) {
 
   public enum WeightRange { REDUCED, FULL }
 
+  public enum Emit { FUNCTIONS, INLINE }
+
   public static ConvertOptions defaults() {
-    return new ConvertOptions(ObserverKind.MINMAX, WeightRange.REDUCED, false, false, 8, 8);
+    return new ConvertOptions(ObserverKind.MINMAX, WeightRange.REDUCED, false, false, false, 8, 8, Emit.FUNCTIONS);
   }
 
+  public boolean fullPlacement() { return full || pts || lis; }
+
+  /** The log-int softmax path: LIS with 4-bit codes. */
+  public boolean logIntSoftmax() { return lis && attnBits == 4; }
+
   public ConvertOptions withMethod(ObserverKind m) {
-    return new ConvertOptions(m, weightRange, pts, lis, attnBits, batchSize);
+    return new ConvertOptions(m, weightRange, full, pts, lis, attnBits, batchSize, emit);
+  }
+
+  /** FQ-ViT configuration: full placement, optional PTS, optional LIS (4-bit attention). */
+  public ConvertOptions withFqVit(boolean pts, boolean lis) {
+    return new ConvertOptions(method, weightRange, true, pts, lis, lis ? 4 : 8, batchSize, emit);
+  }
+
+  public ConvertOptions withEmit(Emit e) {
+    return new ConvertOptions(method, weightRange, full, pts, lis, attnBits, batchSize, e);
   }
 }

@@ -6,6 +6,9 @@ import io.onnxq.calib.LayerErrorMeter;
 import io.onnxq.calib.Progress;
 import io.onnxq.data.Dataset;
 import io.onnxq.model.OnnxModel;
+import io.onnxq.model.OpsetUpgrader;
+import io.onnxq.ops.CustomOps;
+import io.onnxq.rewrite.FunctionInliner;
 import io.onnxq.pattern.Attention;
 import io.onnxq.pattern.LinearLayer;
 import io.onnxq.pattern.VitPatternFinder;
@@ -52,20 +55,33 @@ public final class Converter {
     table.resolve(stats);
     double calibSeconds = (System.nanoTime() - tc) / 1e9;
 
-    RewriteContext ctx = new RewriteContext(model, structure, table, new QdqBuilder(model.graph()));
-    List<String> domains = new ArrayList<>();
-    for (Rewrite r : Rewrites.forOptions(options)) {
-      r.apply(ctx);
-      if (r instanceof Rewrites.CustomDomain d) domains.add(d.domain());
-    }
-    model.graph().removeDeadCode();
-    ModelProto out = model.toProto(-1, domains.stream().distinct().toList());
+    ModelProto out = rewrite(model, structure, table);
 
     List<QuantReport.LayerEntry> layers = layerErrors(fp32, out, structure, calib);
     QuantReport report = new QuantReport(modelName, null, options.method().cliName(), options, calib.size(),
         calibSeconds, (System.nanoTime() - t0) / 1e9, fp32.getSerializedSize(), out.getSerializedSize(),
         tensorEntries(table), layers);
     return new Result(out, report);
+  }
+
+  /** Applies the rules; models with onnxq custom ops are raised to the opset of their bodies. */
+  private ModelProto rewrite(OnnxModel model, VitStructure structure, QuantTable table) {
+    RewriteContext ctx = new RewriteContext(model, structure, table, new QdqBuilder(model.graph()));
+    List<String> domains = new ArrayList<>();
+    for (Rewrite r : Rewrites.forOptions(options)) {
+      r.apply(ctx);
+      if (r instanceof Rewrites.CustomDomain d && !domains.contains(d.domain())) domains.add(d.domain());
+    }
+    if (!domains.isEmpty()) {
+      OpsetUpgrader.upgrade(model, CustomOps.ONNX_OPSET);
+      model.requireIrVersion(CustomOps.IR_VERSION);
+      if (options.emit() == ConvertOptions.Emit.INLINE) {
+        for (String d : domains) FunctionInliner.inline(model, d);
+        domains.clear();
+      }
+    }
+    model.graph().removeDeadCode();
+    return model.toProto(domains);
   }
 
   private List<QuantReport.LayerEntry> layerErrors(ModelProto fp32, ModelProto q, VitStructure s, Dataset calib) {

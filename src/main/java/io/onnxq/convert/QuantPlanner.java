@@ -1,7 +1,9 @@
 package io.onnxq.convert;
 
 import io.onnxq.pattern.Attention;
+import io.onnxq.pattern.LayerNormPattern;
 import io.onnxq.pattern.LinearLayer;
+import io.onnxq.pattern.TransformerBlock;
 import io.onnxq.pattern.VitStructure;
 import io.onnxq.quant.IntRange;
 import java.util.Locale;
@@ -25,9 +27,29 @@ public final class QuantPlanner {
     for (Attention a : s.attentions()) {
       t.addActivation(a.qInput(), "attn.q", act, false);
       t.addActivation(a.kInput(), "attn.k", act, false);
-      t.addActivation(a.probs(), "attn.probs", IntRange.uint(o.attnBits()), false);
       t.addActivation(a.vInput(), "attn.v", act, false);
+      if (o.logIntSoftmax()) {
+        t.addActivation(a.logits(), "attn.logits", act, false);
+      } else {
+        t.addActivation(a.probs(), "attn.probs", IntRange.uint(o.attnBits()), false);
+      }
     }
+    if (o.fullPlacement()) planFullPlacement(s, o, t, act);
     return t;
+  }
+
+  /** FQ-ViT's placement (its section 1.5): everything between the integer ops is 8-bit too. */
+  private static void planFullPlacement(VitStructure s, ConvertOptions o, QuantTable t, IntRange act) {
+    for (LayerNormPattern ln : s.layerNorms()) {
+      t.addActivation(ln.input(), "layernorm.input", act, o.pts());
+      t.addActivation(ln.output(), "layernorm.output", act, false);
+    }
+    for (TransformerBlock b : s.blocks()) {
+      for (LinearLayer l : b.qkv()) t.addActivation(l.output(), "qkv.output", act, false);
+      if (b.attention() != null) t.addActivation(b.attention().logits(), "attn.logits", act, false);
+      if (b.proj() != null) t.addActivation(b.proj().output(), "proj.output", act, false);
+      if (b.fc2() != null) t.addActivation(b.fc2().output(), "fc2.output", act, false);
+    }
+    for (LinearLayer head : s.linears(LinearLayer.Role.HEAD)) t.addActivation(head.output(), "head.output", act, false);
   }
 }

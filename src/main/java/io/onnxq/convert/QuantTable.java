@@ -50,7 +50,7 @@ public final class QuantTable {
       if (s.ptf()) {
         PtfParams p = stats.ptf(s.tensor(), s.range());
         ptfParams.put(s.tensor(), p);
-        params.put(s.tensor(), p.toQuantParams(-1));
+        params.put(s.tensor(), p.toQuantParams(stats.shape(s.tensor()).length - 1));
       } else {
         params.put(s.tensor(), stats.params(s.tensor(), s.range()));
       }

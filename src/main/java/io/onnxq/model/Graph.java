@@ -142,6 +142,22 @@ public final class Graph {
     changed();
   }
 
+  public void replaceInputs(Node n, List<String> newInputs) {
+    n.inputs.clear();
+    n.inputs.addAll(newInputs);
+    changed();
+  }
+
+  /** Inserts a node built elsewhere (e.g. a custom-op call). */
+  public Node add(io.onnxq.proto.Onnx.NodeProto proto) {
+    Node n = new Node(proto);
+    nodes.add(n);
+    usedNames.add(n.name());
+    usedNames.addAll(n.outputs);
+    changed();
+    return n;
+  }
+
   public void setInput(Node n, int index, String tensor) {
     n.inputs.set(index, tensor);
     changed();
@@ -151,6 +167,28 @@ public final class Graph {
     if (isGraphOutput(name)) return;
     outputs.add(ValueInfoProto.newBuilder().setName(name)
         .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType))).build());
+  }
+
+  /**
+   * Detaches a tensor from its producer: the producer now writes a fresh (unused) name, so another
+   * node can produce {@code tensor}; the old producer chain becomes dead code.
+   */
+  public void detachProducer(String tensor) {
+    Node p = producer(tensor);
+    if (p == null) return;
+    String dead = uniqueName(tensor + "_replaced");
+    p.outputs.replaceAll(s -> s.equals(tensor) ? dead : s);
+    changed();
+  }
+
+  /** Renames a tensor at its producer and every consumer (not at graph outputs). */
+  public void renameTensor(String from, String to) {
+    for (Node n : nodes) {
+      n.inputs.replaceAll(s -> s.equals(from) ? to : s);
+      n.outputs.replaceAll(s -> s.equals(from) ? to : s);
+    }
+    usedNames.add(to);
+    changed();
   }
 
   public void removeOutputsExcept(Set<String> keep) { outputs.removeIf(v -> !keep.contains(v.getName())); }

@@ -81,6 +81,8 @@ public final class Node {
 
   public Node setAttr(AttributeProto a) { attributes.put(a.getName(), a); return this; }
 
+  public Node removeAttr(String key) { attributes.remove(key); return this; }
+
   public Node setIntAttr(String key, long v) {
     return setAttr(AttributeProto.newBuilder().setName(key).setType(AttributeProto.AttributeType.INT).setI(v).build());
   }

@@ -18,6 +18,7 @@ public final class OnnxModel {
   private final Graph graph;
   private final List<FunctionProto> addedFunctions = new ArrayList<>();
   private long irVersion;
+  private long opsetOverride = -1;
 
   public OnnxModel(ModelProto proto) {
     this.original = proto;
@@ -30,7 +31,7 @@ public final class OnnxModel {
   public ModelProto original() { return original; }
 
   /** Opset version of the default (ai.onnx) domain. */
-  public long opset() { return opset(""); }
+  public long opset() { return opsetOverride > 0 ? opsetOverride : opset(""); }
 
   public long opset(String domain) {
     for (OperatorSetIdProto o : original.getOpsetImportList()) {
@@ -46,23 +47,34 @@ public final class OnnxModel {
     if (!known) addedFunctions.add(f);
   }
 
+  /** A model-local function by domain and name (original or added by onnxq). */
+  public java.util.Optional<FunctionProto> function(String domain, String name) {
+    return java.util.stream.Stream.concat(original.getFunctionsList().stream(), addedFunctions.stream())
+        .filter(f -> f.getDomain().equals(domain) && f.getName().equals(name)).findFirst();
+  }
+
+  /** Drops the functions onnxq added in a domain (after inlining them). */
+  public void removeFunctions(String domain) {
+    addedFunctions.removeIf(f -> f.getDomain().equals(domain));
+  }
+
   private static boolean same(FunctionProto a, FunctionProto b) {
     return a.getDomain().equals(b.getDomain()) && a.getName().equals(b.getName());
   }
 
   public void requireIrVersion(long v) { irVersion = Math.max(irVersion, v); }
 
-  /**
-   * The model as a proto. {@code opsetOverride} raises the default-domain opset (never lowers it);
-   * {@code extraDomains} are custom domains to import at version 1.
-   */
-  public ModelProto toProto(long opsetOverride, List<String> extraDomains) {
+  /** Sets the default-domain opset written out; only {@link OpsetUpgrader} should raise it. */
+  void setOpset(long v) { opsetOverride = v; }
+
+  /** The model as a proto; {@code extraDomains} are custom domains to import at version 1. */
+  public ModelProto toProto(List<String> extraDomains) {
     ModelProto.Builder b = original.toBuilder().setGraph(graph.toProto());
     b.setIrVersion(Math.max(irVersion, MIN_IR_VERSION));
     b.clearOpsetImport();
     for (OperatorSetIdProto o : original.getOpsetImportList()) {
       boolean isDefault = o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx");
-      b.addOpsetImport(isDefault && opsetOverride > o.getVersion() ? o.toBuilder().setVersion(opsetOverride).build() : o);
+      b.addOpsetImport(isDefault && opsetOverride > 0 ? o.toBuilder().setVersion(opsetOverride).build() : o);
     }
     for (String d : extraDomains) {
       if (opset(d) < 0) b.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(d).setVersion(1));
@@ -71,5 +83,5 @@ public final class OnnxModel {
     return b.build();
   }
 
-  public ModelProto toProto() { return toProto(-1, List.of()); }
+  public ModelProto toProto() { return toProto(List.of()); }
 }

@@ -3,7 +3,8 @@ package io.onnxq.pattern;
 import io.onnxq.model.Node;
 
 /**
- * The two activation-by-activation matmuls of self-attention and the Softmax between them.
+ * The two activation-by-activation matmuls of self-attention and the Softmax between them. Tensor
+ * names are captured when the pattern is found, so they stay valid while rewrites edit the nodes.
  *
  * @param qk the MatMul producing the (possibly pre-scaled) logits
  * @param softmax the Softmax over the last axis
@@ -11,9 +12,11 @@ import io.onnxq.model.Node;
  * @param logits the Softmax input (after scale and any mask/bias Add)
  * @param probs the Softmax output (first input of av)
  */
-public record Attention(Node qk, Node softmax, Node av, String logits, String probs) {
-  public String qInput() { return qk.input(0); }
-  public String kInput() { return qk.input(1); }
-  public String vInput() { return av.input(1); }
-  public String output() { return av.output(0); }
+public record Attention(Node qk, Node softmax, Node av, String logits, String probs, String qInput, String kInput,
+    String vInput, String output) {
+
+  static Attention of(Node qk, Node softmax, Node av) {
+    return new Attention(qk, softmax, av, softmax.input(0), softmax.output(0), qk.input(0), qk.input(1), av.input(1),
+        av.output(0));
+  }
 }

@@ -157,7 +157,7 @@ public final class VitPatternFinder {
       for (Node c : g.consumers(sm.output(0))) {
         if (c.is("MatMul") && c.input(0).equals(sm.output(0)) && !g.isInitializer(c.input(1))) av = c;
       }
-      if (qk != null && av != null) out.add(new Attention(qk, sm, av, sm.input(0), sm.output(0)));
+      if (qk != null && av != null) out.add(Attention.of(qk, sm, av));
     }
     return out;
   }

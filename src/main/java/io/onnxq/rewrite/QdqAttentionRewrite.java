@@ -15,7 +15,8 @@ public final class QdqAttentionRewrite implements Rewrite {
     QuantTable table = ctx.table();
     for (Attention a : ctx.structure().attentions()) {
       quantizeOperands(ctx, table, a.qk());
-      quantizeOperands(ctx, table, a.av());
+      // Under LIS the attn*V MatMul has been replaced by the integer op.
+      if (!ctx.model().graph().consumers(a.av().output(0)).isEmpty()) quantizeOperands(ctx, table, a.av());
     }
   }
 

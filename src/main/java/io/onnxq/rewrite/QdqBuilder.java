@@ -47,9 +47,58 @@ public final class QdqBuilder {
     return dq;
   }
 
+  /**
+   * (q - z) * s spelled as Cast, Sub, Mul: the same float32 value DequantizeLinear produces, in a
+   * form ORT's QDQ fusions do not match. Used for per-channel activations (PTS residuals): ORT
+   * fuses DQ -> Add -> Q into QLinearAdd without checking that the DQ is per tensor, then fails.
+   */
+  public String dequantizeUnfused(String qTensor, QuantParams p, String base) {
+    String scale = g.uniqueName(base + "_scale");
+    String zero = g.uniqueName(base + "_zero_point_f");
+    int n = p.channels();
+    float[] z = new float[n];
+    for (int i = 0; i < n; i++) z[i] = p.zeroPoint(i);
+    g.putInitializer(Tensors.floats(scale, p.scale(), n));
+    g.putInitializer(Tensors.floats(zero, z, n));
+    String f = g.uniqueName(base + "_as_float");
+    g.add("Cast", List.of(qTensor), List.of(f)).setIntAttr("to", DataType.FLOAT_VALUE);
+    String centered = g.uniqueName(base + "_centered");
+    g.add("Sub", List.of(f, zero), List.of(centered));
+    String dq = g.uniqueName(base + "_dq");
+    g.add("Mul", List.of(centered, scale), List.of(dq));
+    return dq;
+  }
+
   /** Q then DQ of a float tensor (shared per tensor); returns the dequantized name. */
   public String fakeQuantize(String tensor, QuantParams p) {
-    return fakeQuantized.computeIfAbsent(tensor, t -> dequantize(quantize(t, p), p, t));
+    return fakeQuantized.computeIfAbsent(tensor,
+        t -> p.isPerChannel() ? dequantizeUnfused(quantize(t, p), p, t) : dequantize(quantize(t, p), p, t));
+  }
+
+  /**
+   * Records that {@code tensor} already exists in integer form {@code qTensor} (produced by an
+   * integer op) and that {@code tensor} itself is its dequantized value: later rules reuse both.
+   */
+  public void registerQuantized(String tensor, String qTensor) {
+    quantized.put(tensor, qTensor);
+    fakeQuantized.put(tensor, tensor);
+  }
+
+  /** Q/DQ of a float tensor for all of its consumers (the producer side stays float). */
+  public void quantizeAllConsumers(String tensor, QuantParams p) {
+    if (fakeQuantized.containsKey(tensor) && fakeQuantized.get(tensor).equals(tensor)) return;
+    if (g.isGraphOutput(tensor)) {
+      // Keep the public output name: the float value moves to an inner name, the DQ writes the output.
+      String inner = g.uniqueName(tensor + "_float");
+      g.renameTensor(tensor, inner);
+      String[] sz = scaleAndZero(tensor, p);
+      Node n = g.add("DequantizeLinear", List.of(quantize(inner, p), sz[0], sz[1]), List.of(tensor));
+      if (p.isPerChannel()) n.setIntAttr("axis", p.axis());
+      registerQuantized(tensor, quantized.get(inner));
+      return;
+    }
+    String dq = fakeQuantize(tensor, p);
+    g.rewire(tensor, dq, Set.of(g.producer(quantized.get(tensor))));
   }
 
   /** Routes the given consumers of {@code tensor} through its Q/DQ pair. */

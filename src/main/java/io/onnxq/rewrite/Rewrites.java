@@ -15,8 +15,11 @@ public final class Rewrites {
 
   public static List<Rewrite> forOptions(ConvertOptions o) {
     List<Rewrite> rules = new ArrayList<>();
+    if (o.pts()) rules.add(new PtsLayerNormRewrite());
+    if (o.logIntSoftmax()) rules.add(new LisSoftmaxRewrite());
     rules.add(new QdqLinearRewrite());
     rules.add(new QdqAttentionRewrite());
+    if (o.fullPlacement()) rules.add(new ActivationQdqRewrite());
     return rules;
   }
 }

@@ -1,0 +1,66 @@
+package io.onnxq.rewrite;
+
+import io.onnxq.OnnxqException;
+import io.onnxq.model.Graph;
+import io.onnxq.model.Tensors;
+import io.onnxq.ops.CustomOps;
+import io.onnxq.ops.PtsLayerNormOp;
+import io.onnxq.pattern.LayerNormPattern;
+import io.onnxq.quant.PtfParams;
+import io.onnxq.quant.QuantParams;
+import io.onnxq.runtime.PtsLayerNorm;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * FQ-ViT PTS: the LayerNorm input is quantized per channel with power-of-two factors (one zero
+ * point), the residual path reads its dequantized value, and the LayerNorm becomes the integer
+ * {@code com.onnxq::PtsLayerNorm} whose uint8 output is dequantized back under the old name.
+ */
+public final class PtsLayerNormRewrite implements Rewrite, Rewrites.CustomDomain {
+  @Override
+  public String name() { return "pts-layernorm"; }
+
+  @Override
+  public String domain() { return CustomOps.DOMAIN; }
+
+  @Override
+  public void apply(RewriteContext ctx) {
+    Graph g = ctx.model().graph();
+    IntegerConstants k = new IntegerConstants(g);
+    PtsLayerNormOp op = (PtsLayerNormOp) CustomOps.byName(PtsLayerNormOp.NAME);
+    for (LayerNormPattern ln : ctx.structure().layerNorms()) {
+      PtfParams ptf = ctx.table().ptf(ln.input());
+      if (ptf == null) continue;
+      QuantParams in = ctx.table().activation(ln.input());
+      QuantParams out = ctx.table().activation(ln.output());
+      int c = ptf.channels();
+      float[] gamma = ln.gamma() == null ? filled(c, 1f) : Tensors.toFloats(g.initializer(ln.gamma()).orElseThrow());
+      float[] beta = ln.beta() == null ? filled(c, 0f) : Tensors.toFloats(g.initializer(ln.beta()).orElseThrow());
+      if (gamma.length != c || beta.length != c) {
+        throw new OnnxqException("LayerNorm on '" + ln.input() + "' has " + gamma.length
+            + " channels but its input has " + c + "; only last-axis LayerNorm is supported");
+      }
+      String xq = ctx.qdq().quantize(ln.input(), in);
+      ctx.qdq().quantizeAllConsumers(ln.input(), in);
+      PtsLayerNorm.Constants consts = PtsLayerNorm.Constants.of(gamma, beta, out.scale(0));
+      String base = ln.output();
+      String yq = g.uniqueName(base + "_q");
+      g.add(op.call(g.uniqueName(base + "_PtsLayerNorm"), List.of(
+          xq, k.uint8(base + "_in_zero_point", ptf.zeroPoint()), k.uint8s(base + "_alpha", ptf.alpha()),
+          k.floats(base + "_G", consts.g()), k.floats(base + "_Bt", consts.bt()),
+          k.uint8(base + "_out_zero_point", out.zeroPoint(0))), List.of(yq)));
+      g.detachProducer(ln.output());
+      String[] sz = ctx.qdq().scaleAndZero(base, out);
+      g.add("DequantizeLinear", List.of(yq, sz[0], sz[1]), List.of(ln.output()));
+      ctx.qdq().registerQuantized(ln.output(), yq);
+      ctx.model().addFunction(op.function());
+    }
+  }
+
+  private static float[] filled(int n, float v) {
+    float[] a = new float[n];
+    Arrays.fill(a, v);
+    return a;
+  }
+}
