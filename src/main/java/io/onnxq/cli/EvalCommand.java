@@ -6,7 +6,12 @@ import io.onnxq.eval.EvalResult;
 import io.onnxq.eval.Evaluator;
 import io.onnxq.model.ModelIO;
 import io.onnxq.OnnxqException;
+import io.onnxq.proto.Onnx.ModelProto;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +21,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = "Top-1/top-5 accuracy of a model, and agreement with an FP32 reference.")
 final class EvalCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "ONNX model to evaluate") Path model;
+  @Parameters(arity = "1..*", description = "ONNX models to evaluate (each batch is decoded once for all)")
+  List<Path> models;
 
   @Option(names = "--data", required = true, description = "a float32 NCHW .npy or an image folder (with labels.tsv)")
   Path data;
@@ -35,14 +41,21 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var m = ModelIO.readProto(model);
+    List<ModelProto> ms = new ArrayList<>();
+    for (Path p : models) ms.add(ModelIO.readProto(p));
     var r = ref == null ? null : ModelIO.readProto(ref);
     Dataset ds = dataOptions.open(data, labels, limit);
     if (!ds.hasLabels() && r == null) {
       throw new OnnxqException("nothing to measure: " + data + " has no labels; give --labels, a labels.tsv, or --ref");
     }
-    EvalResult res = new Evaluator(batchSize, json ? Progress.SILENT : Progress.stderr()).evaluate(m, r, ds);
-    System.out.println(json ? Json.MAPPER.writeValueAsString(res) : res.text());
+    List<EvalResult> res = new Evaluator(batchSize, json ? Progress.SILENT : Progress.stderr()).evaluate(ms, r, ds);
+    if (json) {
+      Map<String, EvalResult> out = new LinkedHashMap<>();
+      for (int i = 0; i < models.size(); i++) out.put(models.get(i).toString(), res.get(i));
+      System.out.println(Json.MAPPER.writeValueAsString(models.size() == 1 ? res.get(0) : out));
+    } else {
+      for (int i = 0; i < models.size(); i++) System.out.println((models.size() == 1 ? "" : models.get(i) + ": ") + res.get(i).text());
+    }
     return 0;
   }
 }

@@ -6,11 +6,13 @@ import io.onnxq.data.Batches;
 import io.onnxq.data.Dataset;
 import io.onnxq.ort.OrtModel;
 import io.onnxq.proto.Onnx.ModelProto;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Classification accuracy of a model on a dataset, optionally against a reference model: top-1 and
- * top-5 on the labels, top-1 agreement and mean logit cosine similarity with the reference.
+ * Classification accuracy of models on a dataset, optionally against a reference model: top-1 and
+ * top-5 on the labels, top-1 agreement and mean logit cosine with the reference. Several models
+ * share each decoded batch and the reference's logits.
  */
 public final class Evaluator {
   private final int batchSize;
@@ -22,38 +24,67 @@ public final class Evaluator {
   }
 
   public EvalResult evaluate(ModelProto model, ModelProto refOrNull, Dataset data) {
-    try (OrtModel m = new OrtModel(model); OrtModel ref = refOrNull == null ? null : new OrtModel(refOrNull)) {
-      m.checkSampleShape(data.sampleShape(), "evaluation");
-      String out = m.outputNames().iterator().next();
-      String refOut = ref == null ? null : ref.outputNames().iterator().next();
-      long top1 = 0;
-      long top5 = 0;
-      long agree = 0;
-      double cosSum = 0;
+    return evaluate(List.of(model), refOrNull, data).get(0);
+  }
+
+  public List<EvalResult> evaluate(List<ModelProto> models, ModelProto refOrNull, Dataset data) {
+    List<OrtModel> sessions = new ArrayList<>();
+    try (OrtModel ref = refOrNull == null ? null : new OrtModel(refOrNull)) {
+      for (ModelProto m : models) sessions.add(new OrtModel(m));
+      List<Tally> tallies = new ArrayList<>();
+      for (OrtModel s : sessions) {
+        s.checkSampleShape(data.sampleShape(), "evaluation");
+        tallies.add(new Tally());
+      }
       int n = 0;
       for (Batches.Batch b : new Batches(data, batchSize)) {
-        float[] logits = m.run(b.data(), data.sampleShape(), b.count(), List.of(out)).get(out).floats();
-        float[] refLogits = ref == null ? null
-            : ref.run(b.data(), data.sampleShape(), b.count(), List.of(refOut)).get(refOut).floats();
-        int classes = logits.length / b.count();
-        for (int i = 0; i < b.count(); i++) {
-          int off = i * classes;
-          int pred = argmax(logits, off, classes);
-          if (data.hasLabels()) {
-            long label = b.labels()[i];
-            if (pred == label) top1++;
-            if (rankOf(logits, off, classes, (int) label) < 5) top5++;
-          }
-          if (refLogits != null) {
-            if (argmax(refLogits, off, classes) == pred) agree++;
-            cosSum += LayerErrorMeter.cosine(logits, off, refLogits, off, classes);
-          }
-        }
+        float[] refLogits = ref == null ? null : logits(ref, b, data);
+        for (int i = 0; i < sessions.size(); i++) tallies.get(i).add(logits(sessions.get(i), b, data), refLogits, b);
         n += b.count();
         progress.step("evaluating", n, data.size());
       }
-      return new EvalResult(n, data.hasLabels() ? 100.0 * top1 / n : null, data.hasLabels() ? 100.0 * top5 / n : null,
-          ref == null ? null : 100.0 * agree / n, ref == null ? null : cosSum / n);
+      List<EvalResult> out = new ArrayList<>();
+      for (Tally t : tallies) out.add(t.result(data.hasLabels(), ref != null));
+      return out;
+    } finally {
+      sessions.forEach(OrtModel::close);
+    }
+  }
+
+  private static float[] logits(OrtModel m, Batches.Batch b, Dataset data) {
+    String out = m.outputNames().iterator().next();
+    return m.run(b.data(), data.sampleShape(), b.count(), List.of(out)).get(out).floats();
+  }
+
+  /** Running counts for one model. */
+  private static final class Tally {
+    long top1;
+    long top5;
+    long agree;
+    double cosSum;
+    int n;
+
+    void add(float[] logits, float[] refLogits, Batches.Batch b) {
+      int classes = logits.length / b.count();
+      for (int i = 0; i < b.count(); i++) {
+        int off = i * classes;
+        int pred = argmax(logits, off, classes);
+        if (b.labels() != null) {
+          long label = b.labels()[i];
+          if (pred == label) top1++;
+          if (rankOf(logits, off, classes, (int) label) < 5) top5++;
+        }
+        if (refLogits != null) {
+          if (argmax(refLogits, off, classes) == pred) agree++;
+          cosSum += LayerErrorMeter.cosine(logits, off, refLogits, off, classes);
+        }
+      }
+      n += b.count();
+    }
+
+    EvalResult result(boolean labels, boolean ref) {
+      return new EvalResult(n, labels ? 100.0 * top1 / n : null, labels ? 100.0 * top5 / n : null,
+          ref ? 100.0 * agree / n : null, ref ? cosSum / n : null);
     }
   }
 
