@@ -44,6 +44,7 @@ public final class AdaLogQuantizer {
   private final int q;
   private final float shift;
   private final float[] thresholds;
+  private final float invLog2Base;
   private final float[] table;
   private final float[] tableUnshifted;
 
@@ -65,6 +66,7 @@ public final class AdaLogQuantizer {
     this.q = q;
     this.shift = shift;
     int levels = 1 << bits;
+    invLog2Base = (float) R / q;
     thresholds = new float[levels];
     for (int j = 1; j <= levels; j++) {
       // b^-(j - 1/2) = 2^(-q (2j - 1) / (2R))
@@ -161,18 +163,22 @@ public final class AdaLogQuantizer {
     if (!(t > 0f)) {
       return masked();
     }
-    // thresholds descend: count those >= t by binary search for the first one < t.
-    int lo = 0;
-    int hi = thresholds.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (t <= thresholds[mid]) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
+    // The result is defined by the threshold comparisons alone: start from a cheap log estimate and
+    // walk to the exact count of thresholds >= t (they descend), usually 0 or 1 steps. The estimate
+    // only affects speed, never the code.
+    int n = thresholds.length;
+    int bitsT = Float.floatToRawIntBits(t);
+    float mant = Float.intBitsToFloat((bitsT & 0x7fffff) | 0x3f800000); // [1, 2)
+    float log2t = ((bitsT >>> 23) - 127) + (-0.34484843f * mant + 2.02466578f) * mant - 1.67487759f;
+    float est = -log2t * invLog2Base + 0.5f;
+    int k = est <= 0f ? 0 : est >= n ? n : (int) est;
+    while (k < n && t <= thresholds[k]) {
+      k++;
     }
-    return lo;
+    while (k > 0 && t > thresholds[k - 1]) {
+      k--;
+    }
+    return k;
   }
 
   public float dequantize(int code) {

@@ -21,8 +21,9 @@ import java.util.stream.IntStream;
  * round); w_hat = s * m with integer m, and v = A m is updated only for codes that changed from the
  * previous candidate (candidates come in ascending s), so most candidates cost O(in). Activation
  * candidates go through {@link OutputScorer}, which updates X_hat W incrementally on a smaller row
- * sample. Defaults ({@link Config#DEFAULT}): 1024 rows for the weight search (A, G), 256 rows for the
- * activation search; see the benchmark in LinearSearchTest for the DeiT-Tiny timings behind them.
+ * sample. Defaults ({@link Config#DEFAULT}): 1024 rows for the weight search (A, G), 256 rows for a
+ * uniform and 128 rows for an AdaLog activation search. With them one DeiT-Tiny block at W4A4
+ * (qkv, proj, fc1, fc2) costs about 20 CPU-seconds, see DeitTinySearchBenchmark.
  */
 public final class LinearSearch {
 
@@ -30,11 +31,13 @@ public final class LinearSearch {
 
   /**
    * @param weightRows rows used for A and G of the weight search
-   * @param actRows rows used by the activation search (and the reported output MSE)
+   * @param actRows rows used by a uniform activation search (and the reported output MSE)
+   * @param logActRows rows used by an AdaLog activation search, which rebuilds X_hat W on every q
+   *     switch (~180 per round) and so costs far more per row
    * @param rounds weight/activation alternations after the first pass
    */
-  public record Config(int weightRows, int actRows, int rounds) {
-    public static final Config DEFAULT = new Config(1024, 256, 3);
+  public record Config(int weightRows, int actRows, int logActRows, int rounds) {
+    public static final Config DEFAULT = new Config(1024, 256, 128, 3);
   }
 
   private LinearSearch() {}
@@ -53,7 +56,7 @@ public final class LinearSearch {
       throw new IllegalArgumentException("x or w does not match rows=" + rows + ", in=" + in + ", out=" + out);
     }
     int rw = Math.min(rows, cfg.weightRows());
-    int ra = Math.min(rows, cfg.actRows());
+    int ra = Math.min(rows, kind == ActKind.UNIFORM ? cfg.actRows() : cfg.logActRows());
     float[] xw = Mat.sampleRows(x, rows, in, rw);
     float[] xa = Mat.sampleRows(x, rows, in, ra);
     float[] yw = Mat.matmul(xw, rw, in, w, out);
@@ -206,25 +209,21 @@ public final class LinearSearch {
           changed++;
         }
       }
-      if (!valid || changed * 3 > n) {
-        // rebuild from scratch: cheaper than many row updates and resets rounding drift
+      // Both paths are axpy over rows of A (= columns, A symmetric), which the JIT vectorizes,
+      // unlike a dot-product reduction. Rebuild when most codes moved: same cost, no drift.
+      if (!valid || changed * 2 > n) {
+        java.util.Arrays.fill(v, 0.0);
         for (int i = 0; i < n; i++) {
-          double acc = 0;
-          int ao = i * n;
-          for (int j = 0; j < n; j++) {
-            acc += a[ao + j] * mNew[j];
+          if (mNew[i] != 0) {
+            axpy(mNew[i], i);
           }
-          v[i] = acc;
         }
         valid = true;
       } else if (changed > 0) {
         for (int i = 0; i < n; i++) {
           int d = mNew[i] - m[i];
           if (d != 0) {
-            int ao = i * n;
-            for (int j = 0; j < n; j++) {
-              v[j] += d * a[ao + j];
-            }
+            axpy(d, i);
           }
         }
       }
@@ -237,6 +236,13 @@ public final class LinearSearch {
       }
       double loss = (double) s * s * mam - 2.0 * s * mg + yy;
       return Math.max(loss, 0.0) / rows;
+    }
+
+    private void axpy(double factor, int row) {
+      int ao = row * n;
+      for (int j = 0; j < n; j++) {
+        v[j] += factor * a[ao + j];
+      }
     }
   }
 }
