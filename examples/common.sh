@@ -6,7 +6,7 @@ FP32="$SHARED/models/deit_tiny_patch16_224.onnx"
 CALIB="$SHARED/imagenet-val100"
 EVAL="$SHARED/imagenet-sample"
 OUT="${OUT:-$ROOT/examples/out}"
-JAR="$ROOT/target/onnxq.jar"
+JAR="${JAR:-$ROOT/target/onnxq.jar}"
 onnxq() { java -Xmx8g -jar "$JAR" "$@"; }
 
 [ -f "$FP32" ] || { echo "needs ../shared (DeiT-Tiny and ImageNet images) beside the checkout" >&2; exit 1; }

@@ -114,6 +114,13 @@ public final class Tensors {
     return build(name, type, ByteBuffer.wrap(data), shape);
   }
 
+  /** 4-bit tensor (UINT4 or INT4, opset 21): two codes per byte, the first in the low nibble. */
+  public static TensorProto nibbles(String name, DataType type, byte[] codes, int... shape) {
+    byte[] packed = new byte[(codes.length + 1) / 2];
+    for (int i = 0; i < codes.length; i++) packed[i / 2] |= (byte) ((codes[i] & 0x0f) << (4 * (i % 2)));
+    return build(name, type, ByteBuffer.wrap(packed), shape);
+  }
+
   private static TensorProto build(String name, DataType type, ByteBuffer data, int[] shape) {
     TensorProto.Builder b = TensorProto.newBuilder().setName(name).setDataType(type.getNumber());
     for (int d : shape) b.addDims(d);

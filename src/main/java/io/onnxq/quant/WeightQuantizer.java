@@ -53,4 +53,31 @@ public final class WeightQuantizer {
     }
     return new QuantizedWeight(codes, scales, zeros, shape.clone(), channelAxis, r);
   }
+
+  /**
+   * Low-bit weights: per-channel asymmetric MinMax on an unsigned n-bit grid, the baseline the
+   * searched (FPCS) weights are compared with.
+   */
+  public static QuantizedWeight quantizeAsymmetric(float[] w, int[] shape, int channelAxis, IntRange r) {
+    QuantizedWeight.Layout l = QuantizedWeight.Layout.of(shape, channelAxis);
+    float[] min = new float[l.channels()];
+    float[] max = new float[l.channels()];
+    for (int i = 0; i < w.length; i++) {
+      int c = l.channel(i);
+      min[c] = Math.min(min[c], w[i]);
+      max[c] = Math.max(max[c], w[i]);
+    }
+    return quantizeWith(w, shape, UniformQuantizer.asymmetricPerChannel(min, max, channelAxis, r));
+  }
+
+  /** Codes for given per-channel params (e.g. chosen by a search); zero points may be non-zero. */
+  public static QuantizedWeight quantizeWith(float[] w, int[] shape, QuantParams p) {
+    QuantizedWeight.Layout l = QuantizedWeight.Layout.of(shape, p.axis());
+    byte[] codes = new byte[w.length];
+    for (int i = 0; i < w.length; i++) {
+      int c = l.channel(i);
+      codes[i] = (byte) UniformQuantizer.quantize(w[i], p.scale(c), p.zeroPoint(c), p.range());
+    }
+    return new QuantizedWeight(codes, p.scale(), p.zeroPoint(), shape.clone(), p.axis(), p.range());
+  }
 }

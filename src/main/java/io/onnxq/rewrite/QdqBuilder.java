@@ -18,29 +18,87 @@ import java.util.Set;
  */
 public final class QdqBuilder {
   private final Graph g;
+  private final boolean packLowBitWeights;
   private final Map<String, String> quantized = new HashMap<>();
   private final Map<String, String> fakeQuantized = new HashMap<>();
+  private final Map<String, Integer> ranks = new HashMap<>();
 
   public QdqBuilder(Graph g) {
+    this(g, false);
+  }
+
+  /** @param packLowBitWeights store weights of at most 4 bits as INT4/UINT4 (needs opset 21) */
+  public QdqBuilder(Graph g, boolean packLowBitWeights) {
     this.g = g;
+    this.packLowBitWeights = packLowBitWeights;
   }
 
   public Graph graph() { return g; }
 
-  /** QuantizeLinear(tensor) -> the name of the integer tensor. */
+  /**
+   * QuantizeLinear(tensor) -> the name of the integer tensor. A grid narrower than its 8-bit
+   * carrier (n-bit activations) is enforced by clipping the float input to the grid's real range
+   * first, which equals clamping the codes.
+   */
   public String quantize(String tensor, QuantParams p) {
     return quantized.computeIfAbsent(tensor, t -> {
-      String[] sz = scaleAndZero(t, p);
+      String in = narrowerThanCarrier(p.range()) ? clipToGrid(t, p) : t;
+      String[] sz = scaleAndZero(t, p, activationCarrier(p.range()));
       String q = g.uniqueName(t + "_q");
-      Node n = g.add("QuantizeLinear", List.of(t, sz[0], sz[1]), List.of(q));
+      Node n = g.add("QuantizeLinear", List.of(in, sz[0], sz[1]), List.of(q));
       if (p.isPerChannel()) n.setIntAttr("axis", p.axis());
       return q;
     });
   }
 
+  private static boolean narrowerThanCarrier(IntRange r) {
+    return r.signed() ? r.qmin() > -128 || r.qmax() < 127 : r.qmin() > 0 || r.qmax() < 255;
+  }
+
+  /** Max/Min against the real bounds (q_min - z) s and (q_max - z) s, per channel if needed. */
+  private String clipToGrid(String t, QuantParams p) {
+    int n = p.channels();
+    float[] lo = new float[n];
+    float[] hi = new float[n];
+    for (int c = 0; c < n; c++) {
+      lo[c] = (p.range().qmin() - p.zeroPoint(c)) * p.scale(c);
+      hi[c] = (p.range().qmax() - p.zeroPoint(c)) * p.scale(c);
+    }
+    // Per-axis bounds broadcast from the right: shape [C, 1, ..., 1] up to the last axis.
+    int[] shape = new int[p.isPerChannel() ? rank(t) - p.axis() : 0];
+    if (shape.length > 0) {
+      java.util.Arrays.fill(shape, 1);
+      shape[0] = n;
+    }
+    String loName = g.uniqueName(t + "_clip_min");
+    String hiName = g.uniqueName(t + "_clip_max");
+    g.putInitializer(Tensors.floats(loName, lo, shape));
+    g.putInitializer(Tensors.floats(hiName, hi, shape));
+    String a = g.uniqueName(t + "_clipped_low");
+    g.add("Max", List.of(t, loName), List.of(a));
+    String b = g.uniqueName(t + "_clipped");
+    g.add("Min", List.of(a, hiName), List.of(b));
+    return b;
+  }
+
+  /** Declares a tensor's rank, needed to clip per-axis n-bit activations. */
+  public void declareRank(String tensor, int rank) {
+    ranks.put(tensor, rank);
+  }
+
+  private int rank(String tensor) {
+    Integer r = ranks.get(tensor);
+    if (r == null) throw new IllegalStateException("rank of " + tensor + " was not declared");
+    return r;
+  }
+
   /** DequantizeLinear(qTensor) with the params it was quantized with. */
   public String dequantize(String qTensor, QuantParams p, String base) {
-    String[] sz = scaleAndZero(base, p);
+    return dequantize(qTensor, p, base, activationCarrier(p.range()));
+  }
+
+  private String dequantize(String qTensor, QuantParams p, String base, DataType carrier) {
+    String[] sz = scaleAndZero(base, p, carrier);
     String dq = g.uniqueName(base + "_dq");
     Node n = g.add("DequantizeLinear", List.of(qTensor, sz[0], sz[1]), List.of(dq));
     if (p.isPerChannel()) n.setIntAttr("axis", p.axis());
@@ -112,29 +170,49 @@ public final class QdqBuilder {
   /** Replaces a float weight initializer by its integer codes and a DequantizeLinear. */
   public String quantizedWeight(String weight, QuantizedWeight w, Node consumer, int inputIndex) {
     String codes = g.uniqueName(weight + "_quantized");
-    DataType type = w.range().signed() ? DataType.INT8 : DataType.UINT8;
-    g.putInitializer(Tensors.bytes(codes, type, w.codes(), w.shape()));
-    String dq = dequantize(codes, w.params(), weight);
+    DataType type = weightCarrier(w.range());
+    g.putInitializer(isNibble(type)
+        ? Tensors.nibbles(codes, type, w.codes(), w.shape()) : Tensors.bytes(codes, type, w.codes(), w.shape()));
+    String dq = dequantize(codes, w.params(), weight, type);
     g.setInput(consumer, inputIndex, dq);
     return dq;
   }
 
   /** Scale (float32) and zero point (8-bit, typed like the integer range) initializers. */
   public String[] scaleAndZero(String base, QuantParams p) {
+    return scaleAndZero(base, p, activationCarrier(p.range()));
+  }
+
+  private String[] scaleAndZero(String base, QuantParams p, DataType zt) {
     String s = g.uniqueName(base + "_scale");
     String z = g.uniqueName(base + "_zero_point");
-    IntRange r = p.range();
-    DataType zt = r.signed() ? DataType.INT8 : DataType.UINT8;
     int n = p.channels();
     byte[] zb = new byte[n];
     for (int i = 0; i < n; i++) zb[i] = (byte) p.zeroPoint(i);
+    boolean nibble = isNibble(zt);
     if (p.isPerChannel()) {
       g.putInitializer(Tensors.floats(s, p.scale(), n));
-      g.putInitializer(Tensors.bytes(z, zt, zb, n));
+      g.putInitializer(nibble ? Tensors.nibbles(z, zt, zb, n) : Tensors.bytes(z, zt, zb, n));
     } else {
       g.putInitializer(Tensors.floats(s, new float[] {p.scale(0)}));
-      g.putInitializer(Tensors.bytes(z, zt, zb));
+      g.putInitializer(nibble ? Tensors.nibbles(z, zt, zb) : Tensors.bytes(z, zt, zb));
     }
     return new String[] {s, z};
+  }
+
+  /** Activations always travel in 8-bit carriers (n-bit grids are clipped inside them). */
+  private static DataType activationCarrier(IntRange r) {
+    return r.signed() ? DataType.INT8 : DataType.UINT8;
+  }
+
+  /** Weights of at most 4 bits are stored as INT4/UINT4 when packing is on (opset 21). */
+  private DataType weightCarrier(IntRange r) {
+    boolean fits4 = r.signed() ? r.qmin() >= -8 && r.qmax() <= 7 : r.qmax() <= 15;
+    if (packLowBitWeights && fits4) return r.signed() ? DataType.INT4 : DataType.UINT4;
+    return activationCarrier(r);
+  }
+
+  private static boolean isNibble(DataType t) {
+    return t == DataType.UINT4 || t == DataType.INT4;
   }
 }
