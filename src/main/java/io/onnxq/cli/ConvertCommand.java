@@ -52,6 +52,19 @@ final class ConvertCommand implements Callable<Integer> {
   @Option(names = "--attn-bits", description = "attention probability bits: 4 (log2 codes, default with --lis) or 8 (uniform)")
   Integer attnBits;
 
+  @Option(names = "--wbits", defaultValue = "8", description = "weight bits: 3, 4, 6 or 8 (default: ${DEFAULT-VALUE})")
+  int wbits;
+
+  @Option(names = "--abits", defaultValue = "8", description = "activation bits: 3, 4, 6 or 8 (default: ${DEFAULT-VALUE})")
+  int abits;
+
+  @Option(names = "--adalog", description = "AdaLog: FPCS-searched quantizers, adaptive-log-base post-Softmax and "
+      + "post-GELU quantizers, per-head q/k/v, RepQ-ViT reparameterization (use with --wbits/--abits)")
+  boolean adalog;
+
+  @Option(names = "--log2-softmax", description = "low-bit baseline: fixed log2 quantizer for the attention probabilities")
+  boolean log2Softmax;
+
   @Option(names = "--emit", defaultValue = "functions",
       description = "custom ops as model-local functions (functions) or with their bodies expanded (inline) (default: ${DEFAULT-VALUE})")
   String emit;
@@ -76,8 +89,18 @@ final class ConvertCommand implements Callable<Integer> {
     int bits = attnBits != null ? attnBits : lis ? 4 : 8;
     if (bits != 4 && bits != 8) throw new OnnxqException("--attn-bits must be 4 or 8, got " + bits);
     if (bits == 4 && !lis) throw new OnnxqException("--attn-bits 4 needs --lis (4-bit attention uses log2 codes)");
+    for (int b : new int[] {wbits, abits}) {
+      if (b != 3 && b != 4 && b != 6 && b != 8) throw new OnnxqException("--wbits/--abits must be 3, 4, 6 or 8, got " + b);
+    }
+    boolean lowBit = wbits < 8 || abits < 8 || adalog || log2Softmax;
+    if (lowBit && (pts || lis || full)) {
+      throw new OnnxqException("--pts/--lis/--full are 8-bit FQ-ViT modes; combine --wbits/--abits with --adalog or --log2-softmax");
+    }
+    if (adalog && log2Softmax) throw new OnnxqException("choose one of --adalog and --log2-softmax");
+    ConvertOptions.Probs probs = adalog ? ConvertOptions.Probs.ADALOG
+        : log2Softmax ? ConvertOptions.Probs.LOG2 : ConvertOptions.Probs.UNIFORM;
     ConvertOptions opts = new ConvertOptions(ObserverKind.parse(method), weightRange(), full, pts, lis, bits, batchSize,
-        parseEmit());
+        parseEmit(), wbits, abits, probs, adalog);
     OnnxModel m = ModelIO.read(model);
     Dataset ds = data.open(calib, null, calibCount);
     Progress progress = quiet ? Progress.SILENT : Progress.stderr();

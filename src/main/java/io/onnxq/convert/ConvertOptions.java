@@ -16,16 +16,24 @@ import io.onnxq.calib.observe.ObserverKind;
  * @param attnBits bits of the attention probabilities: 4 (log2 codes with LIS) or 8 (uniform)
  * @param batchSize calibration batch size
  * @param emit FUNCTIONS = custom ops with model-local function bodies; INLINE = bodies expanded
+ * @param wBits weight bits (8 = symmetric int8; fewer = asymmetric unsigned per channel)
+ * @param aBits activation bits (the patch-embedding input stays 8-bit)
+ * @param probs quantizer of the attention probabilities at low bits: uniform, fixed log2, or AdaLog
+ * @param adalog AdaLog: FPCS searches for every quantizer, AdaLog on post-Softmax and post-GELU,
+ *     per-head q/k/v, RepQ-ViT reparameterization of post-LayerNorm activations
  */
 public record ConvertOptions(ObserverKind method, WeightRange weightRange, boolean full, boolean pts, boolean lis,
-    int attnBits, int batchSize, Emit emit) {
+    int attnBits, int batchSize, Emit emit, int wBits, int aBits, Probs probs, boolean adalog) {
+
+  public enum Probs { UNIFORM, LOG2, ADALOG }
 
   public enum WeightRange { REDUCED, FULL }
 
   public enum Emit { FUNCTIONS, INLINE }
 
   public static ConvertOptions defaults() {
-    return new ConvertOptions(ObserverKind.MINMAX, WeightRange.REDUCED, false, false, false, 8, 8, Emit.FUNCTIONS);
+    return new ConvertOptions(ObserverKind.MINMAX, WeightRange.REDUCED, false, false, false, 8, 8, Emit.FUNCTIONS, 8, 8,
+        Probs.UNIFORM, false);
   }
 
   public boolean fullPlacement() { return full || pts || lis; }
@@ -34,15 +42,23 @@ public record ConvertOptions(ObserverKind method, WeightRange weightRange, boole
   public boolean logIntSoftmax() { return lis && attnBits == 4; }
 
   public ConvertOptions withMethod(ObserverKind m) {
-    return new ConvertOptions(m, weightRange, full, pts, lis, attnBits, batchSize, emit);
+    return new ConvertOptions(m, weightRange, full, pts, lis, attnBits, batchSize, emit, wBits, aBits, probs, adalog);
   }
 
   /** FQ-ViT configuration: full placement, optional PTS, optional LIS (4-bit attention). */
   public ConvertOptions withFqVit(boolean pts, boolean lis) {
-    return new ConvertOptions(method, weightRange, true, pts, lis, lis ? 4 : 8, batchSize, emit);
+    return new ConvertOptions(method, weightRange, true, pts, lis, lis ? 4 : 8, batchSize, emit, wBits, aBits, probs, adalog);
   }
 
+  /** Low-bit W/A with the given probability quantizer; ADALOG also turns on the searches. */
+  public ConvertOptions withLowBit(int w, int a, Probs p) {
+    return new ConvertOptions(method, weightRange, false, false, false, a, batchSize, emit, w, a, p, p == Probs.ADALOG);
+  }
+
+  /** Low-bit or AdaLog conversions use opset-21 features (4-bit weights, AdaLog ops). */
+  public boolean lowBit() { return wBits < 8 || aBits < 8 || probs != Probs.UNIFORM; }
+
   public ConvertOptions withEmit(Emit e) {
-    return new ConvertOptions(method, weightRange, full, pts, lis, attnBits, batchSize, e);
+    return new ConvertOptions(method, weightRange, full, pts, lis, attnBits, batchSize, e, wBits, aBits, probs, adalog);
   }
 }

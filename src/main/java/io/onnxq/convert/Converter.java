@@ -14,6 +14,7 @@ import io.onnxq.pattern.LinearLayer;
 import io.onnxq.pattern.VitPatternFinder;
 import io.onnxq.pattern.VitStructure;
 import io.onnxq.proto.Onnx.ModelProto;
+import io.onnxq.quant.AdaLogQuantizer;
 import io.onnxq.quant.PtfParams;
 import io.onnxq.quant.QuantParams;
 import io.onnxq.quant.QuantizedWeight;
@@ -46,13 +47,8 @@ public final class Converter {
     long t0 = System.nanoTime();
     ModelProto fp32 = model.toProto();
     VitStructure structure = VitPatternFinder.find(model.graph());
-    QuantTable table = QuantPlanner.plan(structure, options);
-    progress.info(String.format("found %d blocks, %d linear layers; calibrating %d activations on %d samples",
-        structure.blocks().size(), structure.linears().size(), table.activationSites().size(), calib.size()));
-
     long tc = System.nanoTime();
-    CalibrationStats stats = new Calibrator(options.method(), options.batchSize(), progress).run(fp32, table.taps(), calib);
-    table.resolve(stats);
+    QuantTable table = choose(fp32, model, structure, calib);
     double calibSeconds = (System.nanoTime() - tc) / 1e9;
 
     ModelProto out = rewrite(model, structure, table);
@@ -64,15 +60,38 @@ public final class Converter {
     return new Result(out, report);
   }
 
+  /** Quantizer parameters: FPCS searches for AdaLog, observers over calibration batches otherwise. */
+  private QuantTable choose(ModelProto fp32, OnnxModel model, VitStructure structure, Dataset calib) {
+    if (options.adalog()) {
+      progress.info(String.format("found %d blocks; AdaLog W%dA%d search on %d samples", structure.blocks().size(),
+          options.wBits(), options.aBits(), calib.size()));
+      return new AdaLogPlanner(options, progress).plan(fp32, model.graph(), structure, calib);
+    }
+    QuantTable table = QuantPlanner.plan(structure, options);
+    progress.info(String.format("found %d blocks, %d linear layers; calibrating %d activations on %d samples",
+        structure.blocks().size(), structure.linears().size(), table.activationSites().size(), calib.size()));
+    CalibrationStats stats = new Calibrator(options.method(), options.batchSize(), progress).run(fp32, table.taps(), calib);
+    table.resolve(stats);
+    if (options.probs() == ConvertOptions.Probs.LOG2) {
+      for (Attention a : structure.attentions()) {
+        table.addActivation(a.probs(), "attn.probs (log2)", io.onnxq.quant.IntRange.uint(options.aBits()), false);
+        table.setLogQuantizer(a.probs(), AdaLogQuantizer.postSoftmax(options.aBits(), AdaLogQuantizer.LOG2_Q));
+      }
+    }
+    return table;
+  }
+
   /** Applies the rules; models with onnxq custom ops are raised to the opset of their bodies. */
   private ModelProto rewrite(OnnxModel model, VitStructure structure, QuantTable table) {
-    RewriteContext ctx = new RewriteContext(model, structure, table, new QdqBuilder(model.graph()));
+    QdqBuilder qdq = new QdqBuilder(model.graph(), options.lowBit());
+    table.ranks().forEach(qdq::declareRank);
+    RewriteContext ctx = new RewriteContext(model, structure, table, qdq);
     List<String> domains = new ArrayList<>();
     for (Rewrite r : Rewrites.forOptions(options)) {
       r.apply(ctx);
       if (r instanceof Rewrites.CustomDomain d && !domains.contains(d.domain())) domains.add(d.domain());
     }
-    if (!domains.isEmpty()) {
+    if (!domains.isEmpty() || options.lowBit()) {
       OpsetUpgrader.upgrade(model, CustomOps.ONNX_OPSET);
       model.requireIrVersion(CustomOps.IR_VERSION);
       if (options.emit() == ConvertOptions.Emit.INLINE) {

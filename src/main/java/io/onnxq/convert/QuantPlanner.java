@@ -17,12 +17,14 @@ public final class QuantPlanner {
 
   public static QuantTable plan(VitStructure s, ConvertOptions o) {
     QuantTable t = new QuantTable();
-    IntRange act = IntRange.uint(8);
-    IntRange w = o.weightRange() == ConvertOptions.WeightRange.FULL ? IntRange.sintNarrow(8) : IntRange.sintReduced(8);
+    IntRange act = IntRange.uint(o.aBits());
+    IntRange w = o.wBits() < 8 ? IntRange.uint(o.wBits())
+        : o.weightRange() == ConvertOptions.WeightRange.FULL ? IntRange.sintNarrow(8) : IntRange.sintReduced(8);
     for (LinearLayer l : s.linears()) {
       String role = l.role().name().toLowerCase(Locale.ROOT);
       t.addWeight(l.weight(), role, w);
-      t.addActivation(l.input(), role + ".input", act, false);
+      // The image entering the patch embedding stays 8-bit at every bit width (as in AdaLog).
+      t.addActivation(l.input(), role + ".input", l.role() == LinearLayer.Role.PATCH_EMBED ? IntRange.uint(8) : act, false);
     }
     for (Attention a : s.attentions()) {
       t.addActivation(a.qInput(), "attn.q", act, false);
@@ -30,8 +32,8 @@ public final class QuantPlanner {
       t.addActivation(a.vInput(), "attn.v", act, false);
       if (o.logIntSoftmax()) {
         t.addActivation(a.logits(), "attn.logits", act, false);
-      } else {
-        t.addActivation(a.probs(), "attn.probs", IntRange.uint(o.attnBits()), false);
+      } else if (o.probs() == ConvertOptions.Probs.UNIFORM) {
+        t.addActivation(a.probs(), "attn.probs", IntRange.uint(o.lowBit() ? o.aBits() : o.attnBits()), false);
       }
     }
     if (o.fullPlacement()) planFullPlacement(s, o, t, act);

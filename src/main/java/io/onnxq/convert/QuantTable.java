@@ -25,6 +25,10 @@ public final class QuantTable {
   private final Map<String, QuantParams> params = new LinkedHashMap<>();
   private final Map<String, PtfParams> ptfParams = new LinkedHashMap<>();
   private final Map<String, QuantizedWeight> quantizedWeights = new LinkedHashMap<>();
+  private final Map<String, QuantParams> chosenWeights = new LinkedHashMap<>();
+  private final Map<String, io.onnxq.quant.AdaLogQuantizer> logQuantizers = new LinkedHashMap<>();
+  private final Map<String, float[]> replacements = new LinkedHashMap<>();
+  private final Map<String, Integer> ranks = new LinkedHashMap<>();
   private String observer = "";
 
   public void addActivation(String tensor, String role, IntRange range, boolean ptf) {
@@ -57,7 +61,7 @@ public final class QuantTable {
     }
   }
 
-  public boolean hasActivation(String tensor) { return params.containsKey(tensor); }
+  public boolean hasActivation(String tensor) { return params.containsKey(tensor) && !logQuantizers.containsKey(tensor); }
 
   public QuantParams activation(String tensor) { return params.get(tensor); }
 
@@ -79,4 +83,26 @@ public final class QuantTable {
   public Map<String, QuantizedWeight> quantizedWeights() { return quantizedWeights; }
 
   public String observer() { return observer; }
+
+  public void setObserver(String name) { observer = name; }
+
+  /** Weight params chosen by a search (else the rewrite derives MinMax params itself). */
+  public void chooseWeight(String initializer, QuantParams p) { chosenWeights.put(initializer, p); }
+
+  public QuantParams chosenWeight(String initializer) { return chosenWeights.get(initializer); }
+
+  /** A logarithmic (AdaLog / log2) quantizer on an activation, in place of a uniform one. */
+  public void setLogQuantizer(String tensor, io.onnxq.quant.AdaLogQuantizer q) { logQuantizers.put(tensor, q); }
+
+  public Map<String, io.onnxq.quant.AdaLogQuantizer> logQuantizers() { return logQuantizers; }
+
+  /** New values for a float initializer (reparameterization, folded biases), applied first. */
+  public void replaceInitializer(String name, float[] values) { replacements.put(name, values); }
+
+  public Map<String, float[]> replacements() { return replacements; }
+
+  /** Rank of an activation with per-axis params (needed to clip n-bit grids per axis). */
+  public void declareRank(String tensor, int rank) { ranks.put(tensor, rank); }
+
+  public Map<String, Integer> ranks() { return ranks; }
 }

@@ -6,6 +6,8 @@ import io.onnxq.model.Node;
 import io.onnxq.model.Tensors;
 import io.onnxq.pattern.LinearLayer;
 import io.onnxq.proto.Onnx.TensorProto;
+import io.onnxq.quant.IntRange;
+import io.onnxq.quant.QuantParams;
 import io.onnxq.quant.QuantizedWeight;
 import io.onnxq.quant.WeightQuantizer;
 import java.util.Set;
@@ -26,14 +28,22 @@ public final class QdqLinearRewrite implements Rewrite {
     for (LinearLayer l : ctx.structure().linears()) {
       if (!table.hasWeight(l.weight())) continue;
       TensorProto w = g.initializer(l.weight()).orElseThrow();
-      QuantizedWeight qw = WeightQuantizer.quantizePerChannel(
-          Tensors.toFloats(w), Tensors.shape(w), l.outAxis(), table.weightRange(l.weight()));
+      QuantizedWeight qw = quantize(Tensors.toFloats(w), Tensors.shape(w), l.outAxis(), l.weight(), table);
       table.recordWeight(l.weight(), qw);
       ctx.qdq().quantizedWeight(l.weight(), qw, l.node(), 1);
       if (table.hasActivation(l.input())) {
         ctx.qdq().quantizeFor(l.input(), table.activation(l.input()), Set.of(l.node()));
       }
     }
+  }
+
+  /** Searched params if any; else MinMax: symmetric for signed 8-bit, asymmetric for low-bit grids. */
+  private static QuantizedWeight quantize(float[] w, int[] shape, int axis, String name, QuantTable table) {
+    QuantParams chosen = table.chosenWeight(name);
+    if (chosen != null) return WeightQuantizer.quantizeWith(w, shape, chosen);
+    IntRange r = table.weightRange(name);
+    return r.signed() ? WeightQuantizer.quantizePerChannel(w, shape, axis, r)
+        : WeightQuantizer.quantizeAsymmetric(w, shape, axis, r);
   }
 
   /** For tests and tools: is this node's weight input behind a DequantizeLinear? */

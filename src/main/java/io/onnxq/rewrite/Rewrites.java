@@ -15,8 +15,10 @@ public final class Rewrites {
 
   public static List<Rewrite> forOptions(ConvertOptions o) {
     List<Rewrite> rules = new ArrayList<>();
+    rules.add(new InitializerReplaceRewrite());
     if (o.pts()) rules.add(new PtsLayerNormRewrite());
     if (o.logIntSoftmax()) rules.add(new LisSoftmaxRewrite());
+    if (o.probs() != ConvertOptions.Probs.UNIFORM) rules.add(new LogQuantRewrite());
     rules.add(new QdqLinearRewrite());
     rules.add(new QdqAttentionRewrite());
     if (o.fullPlacement()) rules.add(new ActivationQdqRewrite());

@@ -1,0 +1,88 @@
+package io.onnxq.calib;
+
+import io.onnxq.data.Batches;
+import io.onnxq.data.Dataset;
+import io.onnxq.ort.OrtModel;
+import io.onnxq.proto.Onnx.ModelProto;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keeps FP32 activations for the output-error searches: token rows of linear-layer inputs
+ * (sub-sampled with a fixed stride to at most {@code maxRows}) and whole attention tensors of the
+ * first {@code wholeSamples} images. Searches read these instead of re-running the model.
+ */
+public final class ActivationCapture {
+  /** A captured tensor: for row taps {@code shape = [rows, channels]}, else the batch-major shape. */
+  public record Captured(float[] data, long[] shape) {
+    public int rows() { return (int) shape[0]; }
+
+    public int lastDim() { return (int) shape[shape.length - 1]; }
+  }
+
+  private ActivationCapture() {}
+
+  /**
+   * @param rowTaps tensors kept as sampled rows of their last axis
+   * @param wholeTaps tensors kept whole for the first {@code wholeSamples} samples
+   */
+  public static Map<String, Captured> run(ModelProto fp32, List<String> rowTaps, List<String> wholeTaps, Dataset data,
+      int batchSize, int maxRows, int wholeSamples, Progress progress) {
+    List<String> names = new ArrayList<>(rowTaps);
+    for (String t : wholeTaps) if (!names.contains(t)) names.add(t);
+    Map<String, List<float[]>> chunks = new HashMap<>();
+    Map<String, long[]> sampleShape = new HashMap<>();
+    Map<String, Integer> stride = new HashMap<>();
+    try (OrtModel ort = new OrtModel(TapInserter.withOutputs(fp32, names))) {
+      ort.checkSampleShape(data.sampleShape(), "calibration");
+      int done = 0;
+      for (Batches.Batch b : new Batches(data, batchSize)) {
+        Map<String, OrtModel.Output> out = ort.run(b.data(), data.sampleShape(), b.count(), names);
+        for (String t : rowTaps) {
+          OrtModel.Output o = out.get(t);
+          int c = o.lastDim();
+          int rows = o.floats().length / c;
+          // One stride for the whole data set, fixed by the first batch's rows per sample.
+          int s = stride.computeIfAbsent(t, k -> Math.max(1, (int) Math.ceil((double) rows / b.count() * data.size() / maxRows)));
+          float[] kept = new float[((rows + s - 1) / s) * c];
+          int n = 0;
+          for (int r = 0; r < rows; r += s) System.arraycopy(o.floats(), r * c, kept, c * n++, c);
+          chunks.computeIfAbsent(t, k -> new ArrayList<>()).add(java.util.Arrays.copyOf(kept, n * c));
+          sampleShape.put(t, new long[] {-1, c});
+        }
+        for (String t : wholeTaps) {
+          if (done >= wholeSamples) break;
+          OrtModel.Output o = out.get(t);
+          int take = Math.min(b.count(), wholeSamples - done);
+          int per = o.floats().length / b.count();
+          chunks.computeIfAbsent(t + "#whole", k -> new ArrayList<>()).add(java.util.Arrays.copyOf(o.floats(), take * per));
+          sampleShape.put(t + "#whole", o.shape());
+        }
+        done += b.count();
+        progress.step("capturing activations", done, data.size());
+      }
+    }
+    Map<String, Captured> result = new HashMap<>();
+    for (String t : rowTaps) result.put(t, concat(chunks.get(t), sampleShape.get(t), true));
+    for (String t : wholeTaps) result.put(t, concat(chunks.get(t + "#whole"), sampleShape.get(t + "#whole"), false));
+    return result;
+  }
+
+  private static Captured concat(List<float[]> parts, long[] shape, boolean rows) {
+    int total = 0;
+    for (float[] p : parts) total += p.length;
+    float[] all = new float[total];
+    int off = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, all, off, p.length);
+      off += p.length;
+    }
+    long[] s = shape.clone();
+    long per = 1;
+    for (int i = 1; i < s.length; i++) per *= s[i];
+    s[0] = total / per;
+    return new Captured(all, s);
+  }
+}

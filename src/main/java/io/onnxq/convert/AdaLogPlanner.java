@@ -1,0 +1,220 @@
+package io.onnxq.convert;
+
+import io.onnxq.OnnxqException;
+import io.onnxq.calib.ActivationCapture;
+import io.onnxq.calib.ActivationCapture.Captured;
+import io.onnxq.calib.Progress;
+import io.onnxq.calib.search.AdaLogChoice;
+import io.onnxq.calib.search.AttentionSearch;
+import io.onnxq.calib.search.LinearChoice;
+import io.onnxq.calib.search.LinearSearch;
+import io.onnxq.calib.search.UniformChoice;
+import io.onnxq.calib.search.UniformFpcs;
+import io.onnxq.data.Dataset;
+import io.onnxq.model.Graph;
+import io.onnxq.model.Tensors;
+import io.onnxq.pattern.Attention;
+import io.onnxq.pattern.LayerNormPattern;
+import io.onnxq.pattern.LinearLayer;
+import io.onnxq.pattern.TransformerBlock;
+import io.onnxq.pattern.VitStructure;
+import io.onnxq.proto.Onnx.ModelProto;
+import io.onnxq.quant.AdaLogQuantizer;
+import io.onnxq.quant.ChannelReparam;
+import io.onnxq.quant.IntRange;
+import io.onnxq.quant.QuantParams;
+import io.onnxq.quant.UniformQuantizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * AdaLog parameter selection. One capture pass keeps FP32 layer inputs ("parallel" calibration:
+ * every layer is searched on FP32 inputs, which PTQ4ViT found more robust on small calibration sets
+ * than feeding quantized outputs forward). Then, per block: RepQ-ViT reparameterization of the
+ * post-LayerNorm inputs of qkv and fc1; FPCS for each linear (weights per output channel, input per
+ * tensor; AdaLog with the GELU shift for fc2's input); per-head q/k for Q*K^T; AdaLog for the
+ * probabilities and per-head V for attn*V. Loss = layer-output MSE against FP32.
+ */
+public final class AdaLogPlanner {
+  /** Token rows kept per linear input (the searches sub-sample further). */
+  static final int MAX_ROWS = 4096;
+  /** Images whose attention tensors are kept whole, and the query rows sampled from each. */
+  static final int ATTENTION_IMAGES = 4;
+  static final int QUERY_ROWS = 64;
+
+  private final ConvertOptions o;
+  private final Progress progress;
+
+  public AdaLogPlanner(ConvertOptions o, Progress progress) {
+    this.o = o;
+    this.progress = progress;
+  }
+
+  public QuantTable plan(ModelProto fp32, Graph g, VitStructure s, Dataset calib) {
+    QuantTable t = new QuantTable();
+    t.setObserver("fpcs");
+    List<String> rowTaps = new ArrayList<>();
+    List<String> wholeTaps = new ArrayList<>();
+    for (LinearLayer l : s.linears()) rowTaps.add(l.input());
+    for (Attention a : s.attentions()) wholeTaps.addAll(List.of(a.qInput(), a.kInput(), a.probs(), a.vInput()));
+    Map<String, Captured> cap = ActivationCapture.run(fp32, rowTaps, wholeTaps, calib, o.batchSize(), MAX_ROWS,
+        ATTENTION_IMAGES, progress);
+    List<TransformerBlock> blocks = s.blocks();
+    for (int i = 0; i < blocks.size(); i++) {
+      searchBlock(g, blocks.get(i), cap, t);
+      progress.step("searching (FPCS)", i + 1, blocks.size());
+    }
+    for (LinearLayer l : s.linears(LinearLayer.Role.PATCH_EMBED)) patchEmbed(g, l, cap.get(l.input()), t);
+    for (LinearLayer l : s.linears(LinearLayer.Role.HEAD)) searchLinear(g, l, cap.get(l.input()), t, false);
+    return t;
+  }
+
+  private void searchBlock(Graph g, TransformerBlock b, Map<String, Captured> cap, QuantTable t) {
+    if (!b.complete() || b.qkv().size() != 1) {
+      throw new OnnxqException("AdaLog needs complete blocks with a fused qkv linear; block " + b.index() + " is not");
+    }
+    searchLinear(g, reparam(g, b.norm1(), b.qkv().get(0), cap, t), cap.get(b.qkv().get(0).input()), t, false);
+    searchAttention(b.attention(), cap, t);
+    searchLinear(g, b.proj(), cap.get(b.proj().input()), t, false);
+    searchLinear(g, reparam(g, b.norm2(), b.fc1(), cap, t), cap.get(b.fc1().input()), t, false);
+    searchLinear(g, b.fc2(), cap.get(b.fc2().input()), t, true);
+  }
+
+  /**
+   * RepQ-ViT: fold per-channel ranges of the LayerNorm output into the LayerNorm affine and the
+   * next weight, and transform the captured rows the same way, so the search sees the new model.
+   */
+  private LinearLayer reparam(Graph g, LayerNormPattern ln, LinearLayer next, Map<String, Captured> cap, QuantTable t) {
+    // Only MatMul weights ([in, out]) behind a LayerNorm with its own affine initializers.
+    if (ln.gamma() == null || ln.beta() == null || next.outAxis() != 1) return next;
+    Captured x = cap.get(next.input());
+    int c = x.lastDim();
+    ChannelReparam r = ChannelReparam.fromRows(x.data(), x.rows(), c, IntRange.uint(o.aBits()));
+    r.applyToRows(x.data(), x.rows(), c);
+    float[] gamma = floats(g, t, ln.gamma());
+    float[] beta = floats(g, t, ln.beta());
+    float[] w = floats(g, t, next.weight());
+    int out = w.length / c;
+    float[] w2 = r.weight(w, c, out);
+    t.replaceInitializer(ln.gamma(), r.gamma(gamma));
+    t.replaceInitializer(ln.beta(), r.beta(beta));
+    t.replaceInitializer(next.weight(), w2);
+    if (next.bias() != null) t.replaceInitializer(next.bias(), r.bias(floats(g, t, next.bias()), w2, c, out));
+    return next;
+  }
+
+  /** Current values of an initializer, including replacements already planned. */
+  private static float[] floats(Graph g, QuantTable t, String name) {
+    float[] replaced = t.replacements().get(name);
+    return replaced != null ? replaced : Tensors.toFloats(g.initializer(name).orElseThrow());
+  }
+
+  private void searchLinear(Graph g, LinearLayer l, Captured x, QuantTable t, boolean geluInput) {
+    float[] w = floats(g, t, l.weight());
+    int in = x.lastDim();
+    int out = w.length / in;
+    boolean transposed = l.outAxis() == 0; // Gemm transB: stored [out, in]
+    float[] wio = transposed ? transpose(w, out, in) : w;
+    LinearChoice c = LinearSearch.search(x.data(), x.rows(), wio, in, out, o.wBits(), o.aBits(),
+        geluInput ? LinearSearch.ActKind.ADALOG_GELU : LinearSearch.ActKind.UNIFORM);
+    QuantParams wp = c.weight();
+    t.addWeight(l.weight(), l.role().name().toLowerCase(Locale.ROOT), wp.range());
+    t.chooseWeight(l.weight(), QuantParams.perChannel(wp.scale(), wp.zeroPoint(), l.outAxis(), wp.range()));
+    String role = l.role().name().toLowerCase(Locale.ROOT) + ".input";
+    if (c.activation() instanceof AdaLogChoice a) {
+      AdaLogQuantizer q = a.quantizer();
+      t.addActivation(l.input(), role + " (adalog)", IntRange.uint(o.aBits()), false);
+      t.setLogQuantizer(l.input(), q);
+      // fc2 consumes the non-negative code value directly; -h moves into the bias with W_q.
+      float[] wq = LinearSearch.dequantize(wio, in, out, wp);
+      float[] bias = l.bias() == null ? new float[out] : floats(g, t, l.bias());
+      if (l.bias() == null) throw new OnnxqException("fc2 '" + l.name() + "' has no bias to fold the GELU shift into");
+      t.replaceInitializer(l.bias(), AdaLogQuantizer.foldShiftIntoBias(bias, wq, in, out, q.shift()));
+    } else {
+      UniformChoice u = (UniformChoice) c.activation();
+      t.addActivation(l.input(), role, u.range(), false);
+      t.setActivation(l.input(), u.params(-1));
+    }
+  }
+
+  private void searchAttention(Attention a, Map<String, Captured> cap, QuantTable t) {
+    Captured q = cap.get(a.qInput());
+    Captured kt = cap.get(a.kInput());
+    Captured p = cap.get(a.probs());
+    Captured v = cap.get(a.vInput());
+    if (q.shape().length != 4 || kt.shape().length != 4) {
+      throw new OnnxqException("AdaLog expects attention operands shaped [batch, heads, tokens, dim]");
+    }
+    int images = (int) q.shape()[0];
+    int heads = (int) q.shape()[1];
+    int tokens = (int) q.shape()[2];
+    int d = (int) q.shape()[3];
+    int segments = images * heads;
+    // The K operand arrives transposed ([.., d, tokens]); the search wants rows of keys.
+    float[] k = new float[kt.data().length];
+    for (int sg = 0; sg < segments; sg++) {
+      float[] tr = transpose(java.util.Arrays.copyOfRange(kt.data(), sg * d * tokens, (sg + 1) * d * tokens), d, tokens);
+      System.arraycopy(tr, 0, k, sg * tokens * d, tokens * d);
+    }
+    int rows = Math.min(QUERY_ROWS, tokens);
+    AttentionSearch.QkChoice qk = AttentionSearch.searchQk(sampleRows(q.data(), segments, tokens, d, rows), k,
+        segments, heads, rows, tokens, d, o.aBits(), AttentionSearch.DEFAULT_ROUNDS);
+    perHead(t, a.qInput(), "attn.q", qk.q());
+    perHead(t, a.kInput(), "attn.k", qk.k());
+    AttentionSearch.AvChoice av = AttentionSearch.searchAv(sampleRows(p.data(), segments, tokens, tokens, rows),
+        v.data(), segments, heads, rows, tokens, d, o.aBits(), o.aBits(), AttentionSearch.DEFAULT_ROUNDS);
+    t.addActivation(a.probs(), "attn.probs (adalog)", IntRange.uint(o.aBits()), false);
+    t.setLogQuantizer(a.probs(), av.probs().quantizer());
+    perHead(t, a.vInput(), "attn.v", av.v());
+  }
+
+  private static void perHead(QuantTable t, String tensor, String role, UniformChoice c) {
+    t.addActivation(tensor, role + " (per head)", c.range(), false);
+    t.setActivation(tensor, c.params(1));
+    t.declareRank(tensor, 4);
+  }
+
+  /** Patch embedding: weights per output channel by FPCS on their own MSE, image input 8-bit. */
+  private void patchEmbed(Graph g, LinearLayer l, Captured x, QuantTable t) {
+    float[] w = floats(g, t, l.weight());
+    int out = Tensors.shape(g.initializer(l.weight()).orElseThrow())[0];
+    int per = w.length / out;
+    float[] s = new float[out];
+    int[] z = new int[out];
+    for (int c = 0; c < out; c++) {
+      UniformFpcs.Candidate cand = UniformFpcs.search(java.util.Arrays.copyOfRange(w, c * per, (c + 1) * per), o.wBits());
+      s[c] = cand.s();
+      z[c] = cand.z();
+    }
+    IntRange wr = IntRange.uint(o.wBits());
+    t.addWeight(l.weight(), "patch_embed", wr);
+    t.chooseWeight(l.weight(), QuantParams.perChannel(s, z, 0, wr));
+    float min = 0;
+    float max = 0;
+    for (float v : x.data()) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    t.addActivation(l.input(), "patch_embed.input", IntRange.uint(8), false);
+    t.setActivation(l.input(), UniformQuantizer.asymmetric(min, max, IntRange.uint(8)));
+  }
+
+  private static float[] sampleRows(float[] x, int segments, int rows, int cols, int keep) {
+    float[] out = new float[segments * keep * cols];
+    for (int sg = 0; sg < segments; sg++) {
+      for (int i = 0; i < keep; i++) {
+        int r = (int) ((long) i * rows / keep);
+        System.arraycopy(x, (sg * rows + r) * cols, out, (sg * keep + i) * cols, cols);
+      }
+    }
+    return out;
+  }
+
+  private static float[] transpose(float[] a, int rows, int cols) {
+    float[] t = new float[a.length];
+    for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j];
+    return t;
+  }
+}
