@@ -14,7 +14,8 @@ public final class CustomOps {
     public static final int IR_VERSION = 10;
 
     private static final List<CustomOp> ALL =
-            List.of(new LogIntSoftmaxOp(), new LogIntAttnMatMulOp(), new PtsLayerNormOp());
+            List.of(new LogIntSoftmaxOp(), new LogIntAttnMatMulOp(), new PtsLayerNormOp(),
+                    AdaLogQuantizeOp.U8, AdaLogQuantizeOp.U16, new AdaLogDequantizeOp());
 
     private CustomOps() {}
 

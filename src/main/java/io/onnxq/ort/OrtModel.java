@@ -131,6 +131,15 @@ public final class OrtModel implements AutoCloseable {
           for (int i = 0; i < v.length; i++) v[i] = unsigned ? (bb.get(i) & 0xff) : bb.get(i);
           return new Output(shape, null, v);
         }
+        case INT16 -> {
+          // ORT Java has no UINT16 type: uint16 tensors arrive as INT16, told apart by onnxType
+          var sb = t.getShortBuffer();
+          long[] v = new long[sb.remaining()];
+          boolean unsigned =
+              t.getInfo().onnxType == ai.onnxruntime.TensorInfo.OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16;
+          for (int i = 0; i < v.length; i++) v[i] = unsigned ? (sb.get(i) & 0xffff) : sb.get(i);
+          return new Output(shape, null, v);
+        }
         case INT32 -> {
           var ib = t.getIntBuffer();
           long[] v = new long[ib.remaining()];

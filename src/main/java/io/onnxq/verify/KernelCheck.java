@@ -15,6 +15,11 @@ interface KernelCheck {
 
   List<Integer> outputTypes();
 
+  /** Element type of input {@code i} of this call; ops whose input type varies per call override it. */
+  default int inputType(Node call, Graph g, int i) {
+    return inputTypes().get(i);
+  }
+
   /**
    * Compares the kernel's output with ORT's for one batch. {@code tensor} resolves a node input or
    * output name to its value (tapped activation or initializer).
@@ -32,6 +37,22 @@ interface KernelCheck {
         max = Math.max(max, d);
       }
       if (expected.length != actual.length) bad += Math.abs(expected.length - actual.length);
+      return new Comparison(expected.length, bad, max);
+    }
+
+    /** Float outputs must match bit for bit (NaN equals NaN, +0 differs from -0). */
+    static Comparison of(float[] expected, float[] actual) {
+      long bad = 0;
+      double max = 0;
+      int n = Math.min(expected.length, actual.length);
+      for (int i = 0; i < n; i++) {
+        if (Float.floatToIntBits(expected[i]) != Float.floatToIntBits(actual[i])) {
+          bad++;
+          double d = Math.abs((double) expected[i] - actual[i]);
+          max = Math.max(max, Double.isNaN(d) ? Double.POSITIVE_INFINITY : d);
+        }
+      }
+      bad += Math.abs(expected.length - actual.length);
       return new Comparison(expected.length, bad, max);
     }
 
@@ -55,6 +76,12 @@ interface KernelCheck {
   static long[] widen(int[] a) {
     long[] v = new long[a.length];
     for (int i = 0; i < a.length; i++) v[i] = a[i];
+    return v;
+  }
+
+  static int[] ints(long[] a) {
+    int[] v = new int[a.length];
+    for (int i = 0; i < v.length; i++) v[i] = (int) a[i];
     return v;
   }
 

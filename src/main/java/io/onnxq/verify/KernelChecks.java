@@ -3,10 +3,15 @@ package io.onnxq.verify;
 import io.onnxq.model.Graph;
 import io.onnxq.model.Node;
 import io.onnxq.model.Tensors;
+import io.onnxq.ops.AdaLogDequantizeOp;
+import io.onnxq.ops.AdaLogQuantizeOp;
+import io.onnxq.ops.CustomOps;
 import io.onnxq.ops.LogIntAttnMatMulOp;
 import io.onnxq.ops.LogIntSoftmaxOp;
 import io.onnxq.ops.PtsLayerNormOp;
 import io.onnxq.ort.OrtModel.Output;
+import io.onnxq.runtime.AdaLogDequantizeKernel;
+import io.onnxq.runtime.AdaLogQuantizeKernel;
 import io.onnxq.runtime.LogIntAttnMatMul;
 import io.onnxq.runtime.LogIntSoftmax;
 import io.onnxq.runtime.PtsLayerNorm;
@@ -17,6 +22,7 @@ import java.util.function.Function;
 /** The registry from custom op type to its reference-kernel check. */
 final class KernelChecks {
   private static final int U8 = 2;
+  private static final int U16 = 4;
   private static final int I64 = 7;
   private static final int I32 = 6;
   private static final int F32 = 1;
@@ -24,7 +30,10 @@ final class KernelChecks {
   private static final Map<String, KernelCheck> ALL = Map.of(
       LogIntSoftmaxOp.NAME, new LogIntSoftmaxCheck(),
       LogIntAttnMatMulOp.NAME, new LogIntAttnMatMulCheck(),
-      PtsLayerNormOp.NAME, new PtsLayerNormCheck());
+      PtsLayerNormOp.NAME, new PtsLayerNormCheck(),
+      AdaLogQuantizeOp.NAME, new AdaLogQuantizeCheck(AdaLogQuantizeOp.NAME, U8),
+      AdaLogQuantizeOp.NAME16, new AdaLogQuantizeCheck(AdaLogQuantizeOp.NAME16, U16),
+      AdaLogDequantizeOp.NAME, new AdaLogDequantizeCheck());
 
   private KernelChecks() {}
 
@@ -86,6 +95,52 @@ final class KernelChecks {
       byte[] y = PtsLayerNorm.apply(KernelCheck.bytes(x), x.count() / c, c, (int) scalar(g, call.input(1)), a, k,
           (int) scalar(g, call.input(5)));
       return Comparison.of(KernelCheck.widen(y), t.apply(call.output(0)).ints());
+    }
+  }
+
+  private static float[] floats(Graph g, String name) {
+    return Tensors.toFloats(g.constant(name).orElseThrow());
+  }
+
+  /** Codes are compared unwrapped: a uint8 op asked for 8-bit AdaLog (code 256 -> 0) shows up as a mismatch. */
+  private static final class AdaLogQuantizeCheck implements KernelCheck {
+    private final String op;
+    private final int carrier;
+
+    AdaLogQuantizeCheck(String op, int carrier) {
+      this.op = op;
+      this.carrier = carrier;
+    }
+
+    public String opType() { return op; }
+    public List<Integer> inputTypes() { return List.of(F32, F32, F32, F32); }
+    public List<Integer> outputTypes() { return List.of(carrier); }
+
+    public Comparison check(Node call, Graph g, Function<String, Output> t) {
+      int[] k = AdaLogQuantizeKernel.apply(t.apply(call.input(0)).floats(), floats(g, call.input(1))[0],
+          floats(g, call.input(2))[0], floats(g, call.input(3)));
+      return Comparison.of(KernelCheck.widen(k), t.apply(call.output(0)).ints());
+    }
+  }
+
+  private static final class AdaLogDequantizeCheck implements KernelCheck {
+    public String opType() { return AdaLogDequantizeOp.NAME; }
+    public List<Integer> inputTypes() { return List.of(U8, F32); }
+    public List<Integer> outputTypes() { return List.of(F32); }
+
+    /** K is uint16 when AdaLogQuantize16 produced it; the function itself accepts either carrier. */
+    public int inputType(Node call, Graph g, int i) {
+      Node p = i == 0 ? g.producer(call.input(0)) : null;
+      boolean wide = p != null && p.domain().equals(CustomOps.DOMAIN) && p.opType().equals(AdaLogQuantizeOp.NAME16);
+      return wide ? U16 : inputTypes().get(i);
+    }
+
+    public Comparison check(Node call, Graph g, Function<String, Output> t) {
+      String kName = call.input(0);
+      int[] k = g.constant(kName).map(c -> KernelCheck.ints(Tensors.toLongs(c))).orElseGet(
+          () -> KernelCheck.ints(t.apply(kName).ints()));
+      float[] y = AdaLogDequantizeKernel.apply(k, floats(g, call.input(1)));
+      return Comparison.of(y, t.apply(call.output(0)).floats());
     }
   }
 }

@@ -53,7 +53,7 @@ public final class Verifier {
     for (Node n : calls) {
       KernelCheck k = KernelChecks.forOp(n.opType());
       for (int i = 0; i < n.inputCount(); i++) {
-        if (g.constant(n.input(i)).isEmpty()) taps.put(n.input(i), k.inputTypes().get(i));
+        if (g.constant(n.input(i)).isEmpty()) taps.put(n.input(i), k.inputType(n, g, i));
       }
       for (int i = 0; i < n.outputs().size(); i++) taps.put(n.output(i), k.outputTypes().get(i));
     }

@@ -13,7 +13,8 @@ class CustomOpsTest {
 
     @Test
     void functionsAreWellFormed() {
-        assertEquals(List.of("LogIntSoftmax", "LogIntAttnMatMul", "PtsLayerNorm"),
+        assertEquals(List.of("LogIntSoftmax", "LogIntAttnMatMul", "PtsLayerNorm",
+                        "AdaLogQuantize", "AdaLogQuantize16", "AdaLogDequantize"),
                 CustomOps.all().stream().map(CustomOp::name).toList());
         for (CustomOp op : CustomOps.all()) {
             Onnx.FunctionProto f = op.function();

@@ -48,6 +48,15 @@ final class OrtHarness {
         return new Value(name, DataType.INT64, shape, b.array(), constant);
     }
 
+    /** uint16 values; ORT Java cannot create uint16 tensors, so use these as initializers only. */
+    static Value u16(String name, long[] shape, int[] data, boolean constant) {
+        ByteBuffer b = le(2 * data.length);
+        for (int v : data) {
+            b.putShort((short) v);
+        }
+        return new Value(name, DataType.UINT16, shape, b.array(), constant);
+    }
+
     static long[] asLongs(byte[] raw) {
         long[] r = new long[raw.length / 8];
         ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(r);
@@ -163,7 +172,8 @@ final class OrtHarness {
             case INT64 -> OnnxJavaType.INT64;
             case INT32 -> OnnxJavaType.INT32;
             case FLOAT -> OnnxJavaType.FLOAT;
-            default -> throw new IllegalArgumentException("unsupported feed type " + v.type());
+            default -> throw new IllegalArgumentException("unsupported feed type " + v.type()
+                    + (v.type() == DataType.UINT16 ? " (ORT Java has no uint16: make it an initializer)" : ""));
         };
         return OnnxTensor.createTensor(ENV, b, v.shape(), jt);
     }
