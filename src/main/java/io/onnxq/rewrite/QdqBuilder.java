@@ -116,8 +116,12 @@ public final class QdqBuilder {
     int n = p.channels();
     float[] z = new float[n];
     for (int i = 0; i < n; i++) z[i] = p.zeroPoint(i);
-    g.putInitializer(Tensors.floats(scale, p.scale(), n));
-    g.putInitializer(Tensors.floats(zero, z, n));
+    // Constants broadcast from the right: [C] for the last axis, [C, 1, ..] for an inner axis.
+    int[] shape = new int[ranks.containsKey(base) ? rank(base) - p.axis() : 1];
+    java.util.Arrays.fill(shape, 1);
+    shape[0] = n;
+    g.putInitializer(Tensors.floats(scale, p.scale(), shape));
+    g.putInitializer(Tensors.floats(zero, z, shape));
     String f = g.uniqueName(base + "_as_float");
     g.add("Cast", List.of(qTensor), List.of(f)).setIntAttr("to", DataType.FLOAT_VALUE);
     String centered = g.uniqueName(base + "_centered");
