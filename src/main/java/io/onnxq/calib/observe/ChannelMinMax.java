@@ -12,7 +12,7 @@ public final class ChannelMinMax {
   private float[] max;
 
   public void update(float[] data, int rows, int channels) {
-    Batches.size(data, rows, channels);
+    ObserverSupport.size(data, rows, channels);
     if (min == null) {
       min = new float[channels];
       max = new float[channels];

@@ -27,7 +27,7 @@ public final class EmaObserver implements Observer {
 
   @Override
   public void update(float[] data, int rows, int channels) {
-    int n = Batches.size(data, rows, channels);
+    int n = ObserverSupport.size(data, rows, channels);
     float lo = Float.POSITIVE_INFINITY;
     float hi = Float.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
@@ -47,15 +47,15 @@ public final class EmaObserver implements Observer {
       max = hi;
       initialised = true;
     } else {
-      min = Batches.ema(min, lo, momentum);
-      max = Batches.ema(max, hi, momentum);
+      min = ObserverSupport.ema(min, lo, momentum);
+      max = ObserverSupport.ema(max, hi, momentum);
     }
   }
 
   @Override
   public ValueRange range(IntRange range) {
     if (!initialised) {
-      throw Batches.noData(name());
+      throw ObserverSupport.noData(name());
     }
     return new ValueRange((float) min, (float) max);
   }

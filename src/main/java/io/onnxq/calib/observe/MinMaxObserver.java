@@ -9,7 +9,7 @@ public final class MinMaxObserver implements Observer {
 
   @Override
   public void update(float[] data, int rows, int channels) {
-    int n = Batches.size(data, rows, channels);
+    int n = ObserverSupport.size(data, rows, channels);
     float lo = min;
     float hi = max;
     for (int i = 0; i < n; i++) {
@@ -32,7 +32,7 @@ public final class MinMaxObserver implements Observer {
   @Override
   public ValueRange range(IntRange range) {
     if (!hasData()) {
-      throw Batches.noData(name());
+      throw ObserverSupport.noData(name());
     }
     return new ValueRange(min, max);
   }

@@ -32,7 +32,7 @@ public final class OmseObserver implements Observer {
 
   @Override
   public void update(float[] data, int rows, int channels) {
-    int n = Batches.size(data, rows, channels);
+    int n = ObserverSupport.size(data, rows, channels);
     minMax.update(data, rows, channels);
     for (int i = 0; i < n; i++) {
       float x = data[i];
@@ -60,7 +60,7 @@ public final class OmseObserver implements Observer {
   @Override
   public ValueRange range(IntRange range) {
     if (!minMax.hasData()) {
-      throw Batches.noData(name());
+      throw ObserverSupport.noData(name());
     }
     ValueRange full = minMax.range(range);
     int n = index.size();

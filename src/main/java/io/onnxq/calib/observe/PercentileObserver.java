@@ -53,7 +53,7 @@ public final class PercentileObserver implements Observer {
 
   @Override
   public void update(float[] data, int rows, int channels) {
-    int n = Batches.size(data, rows, channels);
+    int n = ObserverSupport.size(data, rows, channels);
     float bMin = Float.POSITIVE_INFINITY;
     float bMax = Float.NEGATIVE_INFINITY;
     int count = 0;
@@ -83,8 +83,8 @@ public final class PercentileObserver implements Observer {
       max = hi;
       initialised = true;
     } else {
-      min = Batches.ema(min, lo, momentum);
-      max = Batches.ema(max, hi, momentum);
+      min = ObserverSupport.ema(min, lo, momentum);
+      max = ObserverSupport.ema(max, hi, momentum);
     }
   }
 
@@ -180,7 +180,7 @@ public final class PercentileObserver implements Observer {
   @Override
   public ValueRange range(IntRange range) {
     if (!initialised) {
-      throw Batches.noData(name());
+      throw ObserverSupport.noData(name());
     }
     return new ValueRange((float) min, (float) max);
   }

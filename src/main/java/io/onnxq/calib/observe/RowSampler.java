@@ -21,7 +21,7 @@ public final class RowSampler {
   }
 
   public void update(float[] data, int rows, int channels) {
-    Batches.size(data, rows, channels);
+    ObserverSupport.size(data, rows, channels);
     if (this.channels == -1) {
       this.channels = channels;
     } else if (this.channels != channels) {

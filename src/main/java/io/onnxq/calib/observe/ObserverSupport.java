@@ -3,8 +3,8 @@ package io.onnxq.calib.observe;
 import io.onnxq.OnnxqException;
 
 /** Shared argument checks and small helpers for observers. */
-final class Batches {
-  private Batches() {}
+final class ObserverSupport {
+  private ObserverSupport() {}
 
   /** Number of values in the batch after checking the buffer holds rows x channels. */
   static int size(float[] data, int rows, int channels) {
