@@ -12,32 +12,19 @@ import java.util.List;
  * Body mirrors {@link AdaLogDequantizeKernel#apply}. One function serves both carriers: the body
  * casts K to int64 first, and function bodies are not typed.
  */
-public final class AdaLogDequantizeOp implements CustomOp {
+public final class AdaLogDequantizeOp extends FunctionOp {
 
     public static final String NAME = "AdaLogDequantize";
     private static final List<String> INPUTS = List.of("K", "table");
     private static final List<String> OUTPUTS = List.of("Y");
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public List<String> inputs() {
-        return INPUTS;
-    }
-
-    @Override
-    public List<String> outputs() {
-        return OUTPUTS;
-    }
-
-    @Override
-    public Onnx.FunctionProto function() {
-        FunctionBuilder f = new FunctionBuilder(NAME, INPUTS, OUTPUTS,
+    public AdaLogDequantizeOp() {
+        super(NAME, INPUTS, OUTPUTS,
                 "AdaLog dequantization by lookup: Y = table[K], table from AdaLogQuantizer.table() or tableUnshifted().");
+    }
+
+    @Override
+    protected void body(FunctionBuilder f) {
         f.opTo("Y", "Gather", List.of(attrInt("axis", 0)), "table", f.cast("K", DataType.INT64));
-        return f.build();
     }
 }

@@ -13,24 +13,28 @@ import java.util.List;
  * {@link AdaLogQuantizeKernel#apply}. The carrier is fixed per op name because a function body has no
  * attributes: the masked code L = 2^n is 256 for 8-bit AdaLog and does not fit in uint8.
  */
-public final class AdaLogQuantizeOp implements CustomOp {
+public final class AdaLogQuantizeOp extends FunctionOp {
 
     public static final String NAME = "AdaLogQuantize";
     public static final String NAME16 = "AdaLogQuantize16";
+    private static final List<String> INPUTS = List.of("X", "h", "s", "thresholds");
+    private static final List<String> OUTPUTS = List.of("K");
+
     /** uint8 carrier: codes 0..L with L <= 255, i.e. n <= 7. */
     public static final AdaLogQuantizeOp U8 = new AdaLogQuantizeOp(NAME, DataType.UINT8);
     /** uint16 carrier, needed for n = 8 (masked code 256). */
     public static final AdaLogQuantizeOp U16 = new AdaLogQuantizeOp(NAME16, DataType.UINT16);
 
-    private static final List<String> INPUTS = List.of("X", "h", "s", "thresholds");
-    private static final List<String> OUTPUTS = List.of("K");
-
-    private final String name;
     private final DataType carrier;
 
     private AdaLogQuantizeOp(String name, DataType carrier) {
-        this.name = name;
+        super(name, INPUTS, OUTPUTS, doc(carrier));
         this.carrier = carrier;
+    }
+
+    private static String doc(DataType carrier) {
+        return "AdaLog codes: k = #{j : (X + h) / s <= thresholds[j]}; NaN gives the masked code L = |thresholds| "
+                        + "(t <= 0 reaches L by itself). Output " + carrier.name().toLowerCase() + ".";
     }
 
     /** The variant whose carrier holds all codes of an n-bit quantizer (0..2^n). */
@@ -44,25 +48,7 @@ public final class AdaLogQuantizeOp implements CustomOp {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public List<String> inputs() {
-        return INPUTS;
-    }
-
-    @Override
-    public List<String> outputs() {
-        return OUTPUTS;
-    }
-
-    @Override
-    public Onnx.FunctionProto function() {
-        FunctionBuilder f = new FunctionBuilder(name, INPUTS, OUTPUTS,
-                "AdaLog codes: k = #{j : (X + h) / s <= thresholds[j]}; NaN gives the masked code L = |thresholds| "
-                        + "(t <= 0 reaches L by itself). Output " + carrier.name().toLowerCase() + ".");
+    protected void body(FunctionBuilder f) {
         String lastAxis = f.vectorI64(-1);
         // t in float32, Add then Div: the same two roundings as AdaLogQuantizer.quantize
         String t = f.op("t", "Div", f.op("xh", "Add", "X", "h"), "s");
@@ -74,6 +60,5 @@ public final class AdaLogQuantizeOp implements CustomOp {
         // NaN fails every compare (count 0) but must be masked; Size gives L as an int64 scalar.
         k = f.op("k_nan", "Where", f.op("nan", "IsNaN", t), f.op("L", "Size", "thresholds"), k);
         f.opTo("K", "Cast", List.of(attrInt("to", carrier.getNumber())), k);
-        return f.build();
     }
 }

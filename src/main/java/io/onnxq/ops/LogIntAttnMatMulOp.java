@@ -12,31 +12,19 @@ import java.util.List;
  * {@code com.onnxq::LogIntAttnMatMul(K u8 [...,M,N], V u8 [...,N,D], zv u8) -> ACC i32 [...,M,D]}.
  * Body mirrors {@link LogIntAttnMatMul#apply}; leading dims broadcast as in MatMul.
  */
-public final class LogIntAttnMatMulOp implements CustomOp {
+public final class LogIntAttnMatMulOp extends FunctionOp {
 
     public static final String NAME = "LogIntAttnMatMul";
     private static final List<String> INPUTS = List.of("K", "V", "zv");
     private static final List<String> OUTPUTS = List.of("ACC");
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public List<String> inputs() {
-        return INPUTS;
-    }
-
-    @Override
-    public List<String> outputs() {
-        return OUTPUTS;
-    }
-
-    @Override
-    public Onnx.FunctionProto function() {
-        FunctionBuilder f = new FunctionBuilder(NAME, INPUTS, OUTPUTS,
+    public LogIntAttnMatMulOp() {
+        super(NAME, INPUTS, OUTPUTS,
                 "ACC = P @ (V - zv) with P = 2^(15-k) for codes k < 16, else 0; real value ACC * sv / 32768.");
+    }
+
+    @Override
+    protected void body(FunctionBuilder f) {
         // P = 32768 >> min(k, 16): shifting by 16 yields 0, so masked codes need no Where.
         // BitShift exists only for unsigned types; the clamp is done in int32 (Where/Less, see FunctionBuilder.imin).
         String kc = f.imin(f.cast("K", DataType.INT32), f.scalarI32(LogIntSoftmax.MASKED));
@@ -44,6 +32,5 @@ public final class LogIntAttnMatMulOp implements CustomOp {
                 f.scalarU32(1 << LogIntAttnMatMul.FRAC_BITS), f.cast(kc, DataType.UINT32));
         String vc = f.op("vc", "Sub", f.cast("V", DataType.INT32), f.cast("zv", DataType.INT32));
         f.opTo("ACC", "MatMul", List.of(), f.cast(p, DataType.INT32), vc);
-        return f.build();
     }
 }

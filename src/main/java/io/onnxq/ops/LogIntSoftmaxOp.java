@@ -12,31 +12,19 @@ import java.util.List;
  * {@code com.onnxq::LogIntSoftmax(X u8, zero_point u8, x0_int i64, b_int i64, c_int i64) -> Y u8}.
  * Body mirrors {@link LogIntSoftmax#apply} step by step (int64 throughout).
  */
-public final class LogIntSoftmaxOp implements CustomOp {
+public final class LogIntSoftmaxOp extends FunctionOp {
 
     public static final String NAME = "LogIntSoftmax";
     private static final List<String> INPUTS = List.of("X", "zero_point", "x0_int", "b_int", "c_int");
     private static final List<String> OUTPUTS = List.of("Y");
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public List<String> inputs() {
-        return INPUTS;
-    }
-
-    @Override
-    public List<String> outputs() {
-        return OUTPUTS;
-    }
-
-    @Override
-    public Onnx.FunctionProto function() {
-        FunctionBuilder f = new FunctionBuilder(NAME, INPUTS, OUTPUTS,
+    public LogIntSoftmaxOp() {
+        super(NAME, INPUTS, OUTPUTS,
                 "FQ-ViT log-int-softmax over the last axis; codes k<16 mean 2^-k, 16 means 0.");
+    }
+
+    @Override
+    protected void body(FunctionBuilder f) {
         String lastAxis = f.vectorI64(-1);
         String zero = f.scalarI64(0);
         String one = f.scalarI64(1);
@@ -77,6 +65,5 @@ public final class LogIntSoftmaxOp implements CustomOp {
         String k = f.op("k", "ReduceSum", List.of(attrInt(keep, 0)), hits, lastAxis);
         // 10.
         f.opTo("Y", "Cast", List.of(attrInt("to", DataType.UINT8_VALUE)), k);
-        return f.build();
     }
 }

@@ -12,31 +12,19 @@ import java.util.List;
  * {@code com.onnxq::PtsLayerNorm(X u8 [...,C], zx u8, alpha u8 [C], G f32 [C], Bt f32 [C], zy u8)
  * -> Y u8 [...,C]}. Body mirrors {@link PtsLayerNorm#apply}, float32 ops in the same order.
  */
-public final class PtsLayerNormOp implements CustomOp {
+public final class PtsLayerNormOp extends FunctionOp {
 
     public static final String NAME = "PtsLayerNorm";
     private static final List<String> INPUTS = List.of("X", "zx", "alpha", "G", "Bt", "zy");
     private static final List<String> OUTPUTS = List.of("Y");
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public List<String> inputs() {
-        return INPUTS;
-    }
-
-    @Override
-    public List<String> outputs() {
-        return OUTPUTS;
-    }
-
-    @Override
-    public Onnx.FunctionProto function() {
-        FunctionBuilder f = new FunctionBuilder(NAME, INPUTS, OUTPUTS,
+    public PtsLayerNormOp() {
+        super(NAME, INPUTS, OUTPUTS,
                 "FQ-ViT integer LayerNorm over the last axis with power-of-two channel factors alpha.");
+    }
+
+    @Override
+    protected void body(FunctionBuilder f) {
         String lastAxis = f.vectorI64(-1);
         String oneU64 = f.scalarU64(1);
         List<Onnx.AttributeProto> left = List.of(attrString("direction", "LEFT"));
@@ -88,6 +76,5 @@ public final class PtsLayerNormOp implements CustomOp {
         String y = f.op("y", "Add", fl, f.cast("zy", DataType.INT64));
         y = f.imax(f.imin(y, f.scalarI64(255)), f.scalarI64(0));
         f.opTo("Y", "Cast", List.of(attrInt("to", DataType.UINT8_VALUE)), y);
-        return f.build();
     }
 }
