@@ -5,6 +5,7 @@ import io.onnxq.calib.Calibrator;
 import io.onnxq.calib.LayerErrorMeter;
 import io.onnxq.calib.Progress;
 import io.onnxq.data.Dataset;
+import io.onnxq.model.ModelChecker;
 import io.onnxq.model.OnnxModel;
 import io.onnxq.model.OpsetUpgrader;
 import io.onnxq.ops.CustomOps;
@@ -100,7 +101,12 @@ public final class Converter {
       }
     }
     model.graph().removeDeadCode();
-    return model.toProto(domains);
+    ModelProto out = model.toProto(domains);
+    List<String> problems = ModelChecker.check(out);
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("onnxq produced an invalid model (a bug): " + problems.get(0));
+    }
+    return out;
   }
 
   private List<QuantReport.LayerEntry> layerErrors(ModelProto fp32, ModelProto q, VitStructure s, Dataset calib) {
