@@ -62,6 +62,7 @@ public final class Evaluator {
     long top5;
     long agree;
     double cosSum;
+    double maxDiff;
     int n;
 
     void add(float[] logits, float[] refLogits, Batches.Batch b) {
@@ -77,6 +78,7 @@ public final class Evaluator {
         if (refLogits != null) {
           if (argmax(refLogits, off, classes) == pred) agree++;
           cosSum += LayerErrorMeter.cosine(logits, off, refLogits, off, classes);
+          for (int c = 0; c < classes; c++) maxDiff = Math.max(maxDiff, Math.abs(logits[off + c] - refLogits[off + c]));
         }
       }
       n += b.count();
@@ -84,7 +86,7 @@ public final class Evaluator {
 
     EvalResult result(boolean labels, boolean ref) {
       return new EvalResult(n, labels ? 100.0 * top1 / n : null, labels ? 100.0 * top5 / n : null,
-          ref ? 100.0 * agree / n : null, ref ? cosSum / n : null);
+          ref ? 100.0 * agree / n : null, ref ? cosSum / n : null, ref ? maxDiff : null);
     }
   }
 
