@@ -67,11 +67,4 @@ public final class LayerErrorMeter {
     }
     return na == 0 || nb == 0 ? (na == nb ? 1 : 0) : dot / Math.sqrt(na * nb);
   }
-
-  /** Convenience: one map from tensor to error, in tap order. */
-  public static Map<String, LayerError> byTensor(List<LayerError> errors) {
-    Map<String, LayerError> m = new LinkedHashMap<>();
-    for (LayerError e : errors) m.put(e.tensor(), e);
-    return m;
-  }
 }

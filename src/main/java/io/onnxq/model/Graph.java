@@ -163,12 +163,6 @@ public final class Graph {
     changed();
   }
 
-  public void addOutput(String name, int elemType) {
-    if (isGraphOutput(name)) return;
-    outputs.add(ValueInfoProto.newBuilder().setName(name)
-        .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType))).build());
-  }
-
   /**
    * Detaches a tensor from its producer: the producer now writes a fresh (unused) name, so another
    * node can produce {@code tensor}; the old producer chain becomes dead code.
@@ -190,8 +184,6 @@ public final class Graph {
     usedNames.add(to);
     changed();
   }
-
-  public void removeOutputsExcept(Set<String> keep) { outputs.removeIf(v -> !keep.contains(v.getName())); }
 
   /** Nodes in dependency order; fails on a cycle (not a valid ONNX graph). */
   public List<Node> topologicalOrder() {

@@ -74,25 +74,12 @@ public final class Node {
     return a == null ? null : a.getIntsList();
   }
 
-  public String stringAttr(String key, String dflt) {
-    AttributeProto a = attributes.get(key);
-    return a == null ? dflt : a.getS().toStringUtf8();
-  }
-
   public Node setAttr(AttributeProto a) { attributes.put(a.getName(), a); return this; }
 
   public Node removeAttr(String key) { attributes.remove(key); return this; }
 
   public Node setIntAttr(String key, long v) {
     return setAttr(AttributeProto.newBuilder().setName(key).setType(AttributeProto.AttributeType.INT).setI(v).build());
-  }
-
-  public Node setFloatAttr(String key, float v) {
-    return setAttr(AttributeProto.newBuilder().setName(key).setType(AttributeProto.AttributeType.FLOAT).setF(v).build());
-  }
-
-  public Node setIntsAttr(String key, List<Long> v) {
-    return setAttr(AttributeProto.newBuilder().setName(key).setType(AttributeProto.AttributeType.INTS).addAllInts(v).build());
   }
 
   NodeProto toProto() {

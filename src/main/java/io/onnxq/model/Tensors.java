@@ -127,9 +127,4 @@ public final class Tensors {
     data.rewind();
     return b.setRawData(ByteString.copyFrom(data)).build();
   }
-
-  /** Serialized size of the payload, for reporting model sizes. */
-  public static long byteSize(TensorProto t) {
-    return t.getSerializedSize();
-  }
 }

@@ -23,11 +23,6 @@ public record LinearLayer(
     return new LinearLayer(node, biasAdd, input, output, weight, bias, outAxis, r);
   }
 
-  /** The output of the weight product itself, before the bias Add. */
-  public String productOutput() {
-    return node.output(0);
-  }
-
   public String name() {
     return node.name().isEmpty() ? node.output(0) : node.name();
   }

@@ -27,13 +27,6 @@ public record VitStructure(
     return linears.stream().filter(l -> l.role() == role).toList();
   }
 
-  /** Tensors that feed a LayerNorm: the embedding sum and the residual-add outputs. */
-  public List<String> layerNormInputs() {
-    List<String> out = new ArrayList<>();
-    for (LayerNormPattern ln : layerNorms) if (!out.contains(ln.input())) out.add(ln.input());
-    return out;
-  }
-
   /** The residual adds' outputs in order (two per block). */
   public List<String> residuals() {
     List<String> out = new ArrayList<>();

@@ -45,10 +45,4 @@ public final class QdqLinearRewrite implements Rewrite {
     return r.signed() ? WeightQuantizer.quantizePerChannel(w, shape, axis, r)
         : WeightQuantizer.quantizeAsymmetric(w, shape, axis, r);
   }
-
-  /** For tests and tools: is this node's weight input behind a DequantizeLinear? */
-  static boolean weightIsQuantized(Graph g, Node n) {
-    Node p = g.producer(n.input(1));
-    return p != null && p.is("DequantizeLinear");
-  }
 }

@@ -2,6 +2,7 @@ package io.onnxq.verify;
 
 import io.onnxq.OnnxqException;
 import io.onnxq.calib.Progress;
+import io.onnxq.calib.TapInserter;
 import io.onnxq.data.Batches;
 import io.onnxq.data.Dataset;
 import io.onnxq.model.Graph;
@@ -10,8 +11,6 @@ import io.onnxq.model.OnnxModel;
 import io.onnxq.ops.CustomOps;
 import io.onnxq.ort.OrtModel;
 import io.onnxq.proto.Onnx.ModelProto;
-import io.onnxq.proto.Onnx.TypeProto;
-import io.onnxq.proto.Onnx.ValueInfoProto;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +56,7 @@ public final class Verifier {
       }
       for (int i = 0; i < n.outputs().size(); i++) taps.put(n.output(i), k.outputTypes().get(i));
     }
-    ModelProto tapped = withTypedOutputs(quant, taps);
+    ModelProto tapped = TapInserter.withOutputs(quant, taps);
     Map<String, KernelCheck.Comparison> byOp = new LinkedHashMap<>();
     Map<String, Integer> callCount = new LinkedHashMap<>();
     for (Node n : calls) callCount.merge(n.opType(), 1, Integer::sum);
@@ -81,17 +80,5 @@ public final class Verifier {
       results.add(new OpResult(e.getKey(), callCount.get(e.getKey()), c.elements(), c.mismatches(), c.maxAbsDiff()));
     }
     return results;
-  }
-
-  private static ModelProto withTypedOutputs(ModelProto m, Map<String, Integer> taps) {
-    var g = m.getGraph().toBuilder();
-    for (Map.Entry<String, Integer> e : taps.entrySet()) {
-      boolean exists = g.getOutputList().stream().anyMatch(v -> v.getName().equals(e.getKey()));
-      if (!exists) {
-        g.addOutput(ValueInfoProto.newBuilder().setName(e.getKey()).setType(TypeProto.newBuilder()
-            .setTensorType(TypeProto.Tensor.newBuilder().setElemType(e.getValue()))));
-      }
-    }
-    return m.toBuilder().setGraph(g).build();
   }
 }
