@@ -16,6 +16,7 @@ import io.onnxq.pattern.VitPatternFinder;
 import io.onnxq.pattern.VitStructure;
 import io.onnxq.proto.Onnx.ModelProto;
 import io.onnxq.quant.AdaLogQuantizer;
+import io.onnxq.quant.IntRange;
 import io.onnxq.quant.PtfParams;
 import io.onnxq.quant.QuantParams;
 import io.onnxq.quant.QuantizedWeight;
@@ -75,7 +76,7 @@ public final class Converter {
     table.resolve(stats);
     if (options.probs() == ConvertOptions.Probs.LOG2) {
       for (Attention a : structure.attentions()) {
-        table.addActivation(a.probs(), "attn.probs (log2)", io.onnxq.quant.IntRange.uint(options.aBits()), false);
+        table.addActivation(a.probs(), "attn.probs (log2)", IntRange.uint(options.aBits()), false);
         table.setLogQuantizer(a.probs(), AdaLogQuantizer.postSoftmax(options.aBits(), AdaLogQuantizer.LOG2_Q));
       }
     }
@@ -131,12 +132,20 @@ public final class Converter {
       PtfParams ptf = table.ptf(s.tensor());
       out.add(new QuantReport.TensorEntry(s.tensor(), "activation", s.role(), s.range().toString(), ptf != null,
           ptf != null ? ptf.channelScales() : p.scale(), p.zeroPoint(), ptf != null ? ptf.alpha() : null,
-          table.observer(), null));
+          table.observer()));
+    }
+    for (Map.Entry<String, AdaLogQuantizer> e : table.logQuantizers().entrySet()) {
+      AdaLogQuantizer q = e.getValue();
+      String grid = String.format(Locale.ROOT, "adalog %d-bit, base 2^(%d/%d), shift %s", q.bits(), q.q(),
+          AdaLogQuantizer.R, q.shift());
+      out.add(new QuantReport.TensorEntry(e.getKey(), "activation", table.activationSites().get(e.getKey()).role(),
+          grid, false, new float[] {q.scale()}, null, null, q.q() == AdaLogQuantizer.LOG2_Q ? "log2" : table.observer()));
     }
     for (Map.Entry<String, QuantizedWeight> e : table.quantizedWeights().entrySet()) {
       QuantizedWeight w = e.getValue();
       out.add(new QuantReport.TensorEntry(e.getKey(), "weight", table.weightRole(e.getKey()), w.range().toString(),
-          true, w.scales(), w.zeroPoints(), null, "minmax (per channel)", null));
+          true, w.scales(), w.zeroPoints(), null,
+          table.chosenWeight(e.getKey()) != null ? "fpcs (per channel)" : "minmax (per channel)"));
     }
     return out;
   }

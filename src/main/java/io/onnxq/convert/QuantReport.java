@@ -19,7 +19,7 @@ public record QuantReport(
 
   /** One quantized tensor with its parameters. */
   public record TensorEntry(String name, String kind, String role, String grid, boolean perChannel,
-      float[] scale, int[] zeroPoint, int[] ptfAlpha, String observer, Double minChannelSqnrDb) {}
+      float[] scale, int[] zeroPoint, int[] ptfAlpha, String observer) {}
 
   /** Output error of one layer against FP32 on calibration samples. */
   public record LayerEntry(String layer, String role, String tensor, double sqnrDb, double cosine) {
