@@ -108,12 +108,8 @@ final class ConvertCommand implements Callable<Integer> {
     ModelIO.write(r.model(), out);
     QuantReport rep = r.report();
     if (report != null) {
-      QuantReport withOut = new QuantReport(rep.model(), out.toString(), rep.method(), rep.options(),
-          rep.calibrationSamples(), rep.calibrationSeconds(), rep.totalSeconds(), rep.inputBytes(), rep.outputBytes(),
-          rep.tensors(), rep.layers());
-      Path tmp = Files.createTempFile(report.toAbsolutePath().getParent(), ".report", ".tmp");
-      Json.MAPPER.writeValue(tmp.toFile(), withOut);
-      Files.move(tmp, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      QuantReport withOut = rep.withOutput(out.toString());
+      ModelIO.writeAtomically(report, os -> Json.MAPPER.writeValue(os, withOut));
     }
     double worst = rep.layers().stream().mapToDouble(QuantReport.LayerEntry::sqnrDb).min().orElse(Double.NaN);
     System.out.printf(Locale.ROOT, "wrote %s (%.1f MB -> %.1f MB) in %.1f s; %d tensors quantized, worst layer SQNR %.1f dB%n",

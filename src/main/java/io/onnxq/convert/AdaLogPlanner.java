@@ -8,6 +8,7 @@ import io.onnxq.calib.search.AdaLogChoice;
 import io.onnxq.calib.search.AttentionSearch;
 import io.onnxq.calib.search.LinearChoice;
 import io.onnxq.calib.search.LinearSearch;
+import io.onnxq.calib.search.Mat;
 import io.onnxq.calib.search.UniformChoice;
 import io.onnxq.calib.search.UniformFpcs;
 import io.onnxq.data.Dataset;
@@ -25,6 +26,7 @@ import io.onnxq.quant.IntRange;
 import io.onnxq.quant.QuantParams;
 import io.onnxq.quant.UniformQuantizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -116,7 +118,7 @@ public final class AdaLogPlanner {
     int in = x.lastDim();
     int out = w.length / in;
     boolean transposed = l.outAxis() == 0; // Gemm transB: stored [out, in]
-    float[] wio = transposed ? transpose(w, out, in) : w;
+    float[] wio = transposed ? Mat.transpose(w, out, in) : w;
     LinearChoice c = LinearSearch.search(x.data(), x.rows(), wio, in, out, o.wBits(), o.aBits(),
         geluInput ? LinearSearch.ActKind.ADALOG_GELU : LinearSearch.ActKind.UNIFORM);
     QuantParams wp = c.weight();
@@ -155,7 +157,7 @@ public final class AdaLogPlanner {
     // The K operand arrives transposed ([.., d, tokens]); the search wants rows of keys.
     float[] k = new float[kt.data().length];
     for (int sg = 0; sg < segments; sg++) {
-      float[] tr = transpose(java.util.Arrays.copyOfRange(kt.data(), sg * d * tokens, (sg + 1) * d * tokens), d, tokens);
+      float[] tr = Mat.transpose(Arrays.copyOfRange(kt.data(), sg * d * tokens, (sg + 1) * d * tokens), d, tokens);
       System.arraycopy(tr, 0, k, sg * tokens * d, tokens * d);
     }
     int rows = Math.min(QUERY_ROWS, tokens);
@@ -184,7 +186,7 @@ public final class AdaLogPlanner {
     float[] s = new float[out];
     int[] z = new int[out];
     for (int c = 0; c < out; c++) {
-      UniformFpcs.Candidate cand = UniformFpcs.search(java.util.Arrays.copyOfRange(w, c * per, (c + 1) * per), o.wBits());
+      UniformFpcs.Candidate cand = UniformFpcs.search(Arrays.copyOfRange(w, c * per, (c + 1) * per), o.wBits());
       s[c] = cand.s();
       z[c] = cand.z();
     }
@@ -201,20 +203,13 @@ public final class AdaLogPlanner {
     t.setActivation(l.input(), UniformQuantizer.asymmetric(min, max, IntRange.uint(8)));
   }
 
+  /** The same evenly spaced {@code keep} rows of every segment [segments, rows, cols]. */
   private static float[] sampleRows(float[] x, int segments, int rows, int cols, int keep) {
     float[] out = new float[segments * keep * cols];
     for (int sg = 0; sg < segments; sg++) {
-      for (int i = 0; i < keep; i++) {
-        int r = (int) ((long) i * rows / keep);
-        System.arraycopy(x, (sg * rows + r) * cols, out, (sg * keep + i) * cols, cols);
-      }
+      float[] seg = Arrays.copyOfRange(x, sg * rows * cols, (sg + 1) * rows * cols);
+      System.arraycopy(Mat.sampleRows(seg, rows, cols, keep), 0, out, sg * keep * cols, keep * cols);
     }
     return out;
-  }
-
-  private static float[] transpose(float[] a, int rows, int cols) {
-    float[] t = new float[a.length];
-    for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j];
-    return t;
   }
 }

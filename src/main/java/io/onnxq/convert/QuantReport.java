@@ -17,6 +17,11 @@ public record QuantReport(
     List<TensorEntry> tensors,
     List<LayerEntry> layers) {
 
+  public QuantReport withOutput(String path) {
+    return new QuantReport(model, path, method, options, calibrationSamples, calibrationSeconds, totalSeconds,
+        inputBytes, outputBytes, tensors, layers);
+  }
+
   /** One quantized tensor with its parameters. */
   public record TensorEntry(String name, String kind, String role, String grid, boolean perChannel,
       float[] scale, int[] zeroPoint, int[] ptfAlpha, String observer) {}

@@ -54,7 +54,9 @@ public final class QuantTable {
       if (s.ptf()) {
         PtfParams p = stats.ptf(s.tensor(), s.range());
         ptfParams.put(s.tensor(), p);
-        params.put(s.tensor(), p.toQuantParams(stats.shape(s.tensor()).length - 1));
+        int rank = stats.shape(s.tensor()).length;
+        params.put(s.tensor(), p.toQuantParams(rank - 1));
+        declareRank(s.tensor(), rank);
       } else {
         params.put(s.tensor(), stats.params(s.tensor(), s.range()));
       }

@@ -99,11 +99,22 @@ public final class ModelIO {
     }
   }
 
+  /** Writes a model atomically (see {@link #writeAtomically}). */
+  public static void write(ModelProto model, Path out) {
+    writeAtomically(out, model::writeTo);
+  }
+
+  /** Something that writes a file's whole content to a stream. */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(OutputStream os) throws IOException;
+  }
+
   /**
    * Writes through a temporary file in the target folder and renames it into place, so a failure
-   * never leaves a partial model behind.
+   * never leaves a partial file behind.
    */
-  public static void write(ModelProto model, Path out) {
+  public static void writeAtomically(Path out, Content content) {
     Path abs = out.toAbsolutePath();
     Path dir = abs.getParent();
     Path tmp = null;
@@ -111,7 +122,7 @@ public final class ModelIO {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
       try (OutputStream os = Files.newOutputStream(tmp)) {
-        model.writeTo(os);
+        content.writeTo(os);
       }
       try {
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

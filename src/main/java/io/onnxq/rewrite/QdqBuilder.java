@@ -33,8 +33,6 @@ public final class QdqBuilder {
     this.packLowBitWeights = packLowBitWeights;
   }
 
-  public Graph graph() { return g; }
-
   /**
    * QuantizeLinear(tensor) -> the name of the integer tensor. A grid narrower than its 8-bit
    * carrier (n-bit activations) is enforced by clipping the float input to the grid's real range
@@ -64,12 +62,7 @@ public final class QdqBuilder {
       lo[c] = (p.range().qmin() - p.zeroPoint(c)) * p.scale(c);
       hi[c] = (p.range().qmax() - p.zeroPoint(c)) * p.scale(c);
     }
-    // Per-axis bounds broadcast from the right: shape [C, 1, ..., 1] up to the last axis.
-    int[] shape = new int[p.isPerChannel() ? rank(t) - p.axis() : 0];
-    if (shape.length > 0) {
-      java.util.Arrays.fill(shape, 1);
-      shape[0] = n;
-    }
+    int[] shape = broadcastShape(t, p);
     String loName = g.uniqueName(t + "_clip_min");
     String hiName = g.uniqueName(t + "_clip_max");
     g.putInitializer(Tensors.floats(loName, lo, shape));
@@ -81,7 +74,19 @@ public final class QdqBuilder {
     return b;
   }
 
-  /** Declares a tensor's rank, needed to clip per-axis n-bit activations. */
+  /**
+   * Shape of per-element constants (clip bounds, scales) that broadcast from the right against the
+   * tensor: [] per tensor, [C, 1, ..., 1] up to the last axis per channel.
+   */
+  private int[] broadcastShape(String tensor, QuantParams p) {
+    if (!p.isPerChannel()) return new int[0];
+    int[] shape = new int[rank(tensor) - p.axis()];
+    java.util.Arrays.fill(shape, 1);
+    shape[0] = p.channels();
+    return shape;
+  }
+
+  /** Declares a tensor's rank, needed for per-axis constants of that tensor. */
   public void declareRank(String tensor, int rank) {
     ranks.put(tensor, rank);
   }
@@ -98,8 +103,11 @@ public final class QdqBuilder {
   }
 
   private String dequantize(String qTensor, QuantParams p, String base, DataType carrier) {
+    return dequantizeTo(qTensor, p, base, carrier, g.uniqueName(base + "_dq"));
+  }
+
+  private String dequantizeTo(String qTensor, QuantParams p, String base, DataType carrier, String dq) {
     String[] sz = scaleAndZero(base, p, carrier);
-    String dq = g.uniqueName(base + "_dq");
     Node n = g.add("DequantizeLinear", List.of(qTensor, sz[0], sz[1]), List.of(dq));
     if (p.isPerChannel()) n.setIntAttr("axis", p.axis());
     return dq;
@@ -116,10 +124,7 @@ public final class QdqBuilder {
     int n = p.channels();
     float[] z = new float[n];
     for (int i = 0; i < n; i++) z[i] = p.zeroPoint(i);
-    // Constants broadcast from the right: [C] for the last axis, [C, 1, ..] for an inner axis.
-    int[] shape = new int[ranks.containsKey(base) ? rank(base) - p.axis() : 1];
-    java.util.Arrays.fill(shape, 1);
-    shape[0] = n;
+    int[] shape = broadcastShape(base, p);
     g.putInitializer(Tensors.floats(scale, p.scale(), shape));
     g.putInitializer(Tensors.floats(zero, z, shape));
     String f = g.uniqueName(base + "_as_float");
@@ -153,9 +158,7 @@ public final class QdqBuilder {
       // Keep the public output name: the float value moves to an inner name, the DQ writes the output.
       String inner = g.uniqueName(tensor + "_float");
       g.renameTensor(tensor, inner);
-      String[] sz = scaleAndZero(tensor, p);
-      Node n = g.add("DequantizeLinear", List.of(quantize(inner, p), sz[0], sz[1]), List.of(tensor));
-      if (p.isPerChannel()) n.setIntAttr("axis", p.axis());
+      dequantizeTo(quantize(inner, p), p, tensor, activationCarrier(p.range()), tensor);
       registerQuantized(tensor, quantized.get(inner));
       return;
     }

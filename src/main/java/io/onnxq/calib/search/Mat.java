@@ -3,7 +3,7 @@ package io.onnxq.calib.search;
 import java.util.stream.IntStream;
 
 /** Small dense float kernels for the searches: row-major, i-k-j order, parallel over row blocks. */
-final class Mat {
+public final class Mat {
   /** Below this many multiply-adds a parallel split costs more than it saves. */
   private static final long PARALLEL_WORK = 1L << 18;
   private static final int BLOCK_ROWS = 16;
@@ -36,7 +36,7 @@ final class Mat {
     return c;
   }
 
-  static float[] transpose(float[] a, int r, int c) {
+  public static float[] transpose(float[] a, int r, int c) {
     float[] t = new float[a.length];
     for (int i = 0; i < r; i++) {
       for (int j = 0; j < c; j++) {
@@ -52,7 +52,7 @@ final class Mat {
   }
 
   /** Evenly strided rows (all of them when rows <= max). */
-  static float[] sampleRows(float[] x, int rows, int cols, int max) {
+  public static float[] sampleRows(float[] x, int rows, int cols, int max) {
     if (rows <= max) {
       return x;
     }
