@@ -13,10 +13,21 @@ onnxq() { java -Xmx8g -jar "$JAR" "$@"; }
 [ -f "$JAR" ] || (cd "$ROOT" && mvn -q -B package -DskipTests)
 mkdir -p "$OUT"
 
-# convert NAME ARGS...: converts DeiT-Tiny, records wall time in $OUT/NAME.time
+# convert NAME ARGS...: converts DeiT-Tiny, records wall time in $OUT/NAME.time.
+# With REUSE=1 a model already converted (NAME.onnx and NAME.time present) is kept.
 convert() {
   local name=$1; shift
+  if [ -n "${REUSE:-}" ] && [ -f "$OUT/$name.onnx" ] && [ -f "$OUT/$name.time" ]; then return 0; fi
   local t0=$(date +%s.%N)
   onnxq convert "$FP32" -o "$OUT/$name.onnx" --calib "$CALIB" --quiet --report "$OUT/$name.report.json" "$@"
   echo "$(date +%s.%N) - $t0" | bc > "$OUT/$name.time"
+}
+
+# evaluate NAME...: top-1/agreement on $EVAL per model into $OUT/NAME.eval.json (kept with REUSE=1)
+evaluate() {
+  for n in "$@"; do
+    if [ -n "${REUSE:-}" ] && [ -f "$OUT/$n.eval.json" ]; then continue; fi
+    local model="$OUT/$n.onnx"; [ "$n" = fp32 ] && model="$FP32"
+    onnxq eval "$model" --data "$EVAL" --ref "$FP32" --json > "$OUT/$n.eval.json"
+  done
 }

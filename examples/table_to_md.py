@@ -5,7 +5,11 @@ import sys
 
 out = sys.argv[1]
 names = sys.argv[2:]
-ev = json.load(open(os.path.join(out, "eval.json")))
+# one eval.json for all models, or one NAME.eval.json per model (examples/common.sh: evaluate)
+ev = {}
+for f in sorted(os.listdir(out)):
+    if f == "eval.json" or f.endswith(".eval.json"):
+        ev.update(json.load(open(os.path.join(out, f))))
 bench = json.load(open(os.path.join(out, "bench.json")))
 fp32_key = [k for k in bench if k.endswith("deit_tiny_patch16_224.onnx")][0]
 fp32_ms = bench[fp32_key]["medianMs"]

@@ -62,6 +62,18 @@ final class ConvertCommand implements Callable<Integer> {
       + "post-GELU quantizers, per-head q/k/v, RepQ-ViT reparameterization (use with --wbits/--abits)")
   boolean adalog;
 
+  @Option(names = "--bias-correction", description = "with --adalog: subtract each quantized linear's mean output "
+      + "error on the calibration data from its bias")
+  boolean biasCorrection;
+
+  @Option(names = "--gptq", description = "with --adalog: error-compensated (GPTQ) rounding of the weights on the "
+      + "searched grids")
+  boolean gptq;
+
+  @Option(names = "--qk-balance", description = "with --adalog: per-channel q/k range balancing folded into the qkv "
+      + "weights (exact in FP32)")
+  boolean qkBalance;
+
   @Option(names = "--log2-softmax", description = "low-bit baseline: fixed log2 quantizer for the attention probabilities")
   boolean log2Softmax;
 
@@ -97,10 +109,12 @@ final class ConvertCommand implements Callable<Integer> {
       throw new OnnxqException("--pts/--lis/--full are 8-bit FQ-ViT modes; combine --wbits/--abits with --adalog or --log2-softmax");
     }
     if (adalog && log2Softmax) throw new OnnxqException("choose one of --adalog and --log2-softmax");
+    ConvertOptions.Refinements refine = new ConvertOptions.Refinements(biasCorrection, gptq, qkBalance);
+    if (refine.any() && !adalog) throw new OnnxqException("--bias-correction, --gptq and --qk-balance refine --adalog; add --adalog");
     ConvertOptions.Probs probs = adalog ? ConvertOptions.Probs.ADALOG
         : log2Softmax ? ConvertOptions.Probs.LOG2 : ConvertOptions.Probs.UNIFORM;
     ConvertOptions opts = new ConvertOptions(ObserverKind.parse(method), weightRange(), full, pts, lis, bits, batchSize,
-        parseEmit(), wbits, abits, probs, adalog);
+        parseEmit(), wbits, abits, probs, adalog, refine);
     OnnxModel m = ModelIO.read(model);
     Dataset ds = data.open(calib, null, calibCount);
     Progress progress = quiet ? Progress.SILENT : Progress.stderr();

@@ -6,6 +6,7 @@ import io.onnxq.calib.ActivationCapture.Captured;
 import io.onnxq.calib.Progress;
 import io.onnxq.calib.search.AdaLogChoice;
 import io.onnxq.calib.search.AttentionSearch;
+import io.onnxq.calib.search.GptqRounding;
 import io.onnxq.calib.search.LinearChoice;
 import io.onnxq.calib.search.LinearSearch;
 import io.onnxq.calib.search.Mat;
@@ -23,6 +24,7 @@ import io.onnxq.proto.Onnx.ModelProto;
 import io.onnxq.quant.AdaLogQuantizer;
 import io.onnxq.quant.ChannelReparam;
 import io.onnxq.quant.IntRange;
+import io.onnxq.quant.QkBalance;
 import io.onnxq.quant.QuantParams;
 import io.onnxq.quant.UniformQuantizer;
 import java.util.ArrayList;
@@ -34,10 +36,15 @@ import java.util.Map;
 /**
  * AdaLog parameter selection. One capture pass keeps FP32 layer inputs ("parallel" calibration:
  * every layer is searched on FP32 inputs, which PTQ4ViT found more robust on small calibration sets
- * than feeding quantized outputs forward). Then, per block: RepQ-ViT reparameterization of the
+ * than feeding quantized outputs forward; block-sequential captures were tried here too and did not
+ * help DeiT-Tiny W4A4, see README). Then, per block: RepQ-ViT reparameterization of the
  * post-LayerNorm inputs of qkv and fc1; FPCS for each linear (weights per output channel, input per
  * tensor; AdaLog with the GELU shift for fc2's input); per-head q/k for Q*K^T; AdaLog for the
  * probabilities and per-head V for attn*V. Loss = layer-output MSE against FP32.
+ *
+ * <p>Opt-in refinements ({@link ConvertOptions.Refinements}): q/k balance before the qkv search;
+ * after each linear search, GPTQ rounding on the searched grid, then bias correction against the
+ * final quantized weights (and, for fc2, before the GELU-shift fold, which uses the same weights).
  */
 public final class AdaLogPlanner {
   /** Token rows kept per linear input (the searches sub-sample further). */
@@ -77,10 +84,14 @@ public final class AdaLogPlanner {
     if (!b.complete() || b.qkv().size() != 1) {
       throw new OnnxqException("AdaLog needs complete blocks with a fused qkv linear; block " + b.index() + " is not");
     }
-    searchLinear(g, reparam(g, b.norm1(), b.qkv().get(0), cap, t), cap.get(b.qkv().get(0).input()), t, false);
+    LinearLayer qkv = b.qkv().get(0);
+    reparam(g, b.norm1(), qkv, cap, t);
+    if (o.refine().qkBalance()) balanceQk(g, qkv, b.attention(), cap, t);
+    searchLinear(g, qkv, cap.get(qkv.input()), t, false);
     searchAttention(b.attention(), cap, t);
     searchLinear(g, b.proj(), cap.get(b.proj().input()), t, false);
-    searchLinear(g, reparam(g, b.norm2(), b.fc1(), cap, t), cap.get(b.fc1().input()), t, false);
+    reparam(g, b.norm2(), b.fc1(), cap, t);
+    searchLinear(g, b.fc1(), cap.get(b.fc1().input()), t, false);
     searchLinear(g, b.fc2(), cap.get(b.fc2().input()), t, true);
   }
 
@@ -88,9 +99,9 @@ public final class AdaLogPlanner {
    * RepQ-ViT: fold per-channel ranges of the LayerNorm output into the LayerNorm affine and the
    * next weight, and transform the captured rows the same way, so the search sees the new model.
    */
-  private LinearLayer reparam(Graph g, LayerNormPattern ln, LinearLayer next, Map<String, Captured> cap, QuantTable t) {
+  private void reparam(Graph g, LayerNormPattern ln, LinearLayer next, Map<String, Captured> cap, QuantTable t) {
     // Only MatMul weights ([in, out]) behind a LayerNorm with its own affine initializers.
-    if (ln.gamma() == null || ln.beta() == null || next.outAxis() != 1) return next;
+    if (ln.gamma() == null || ln.beta() == null || next.outAxis() != 1) return;
     Captured x = cap.get(next.input());
     int c = x.lastDim();
     ChannelReparam r = ChannelReparam.fromRows(x.data(), x.rows(), c, IntRange.uint(o.aBits()));
@@ -104,7 +115,85 @@ public final class AdaLogPlanner {
     t.replaceInitializer(ln.beta(), r.beta(beta));
     t.replaceInitializer(next.weight(), w2);
     if (next.bias() != null) t.replaceInitializer(next.bias(), r.bias(floats(g, t, next.bias()), w2, c, out));
-    return next;
+  }
+
+  /**
+   * Rebalances q and k per channel ({@link QkBalance}, folded into the qkv weight and bias) when the
+   * qkv output is laid out [q | k | v] with channel = head * headDim + j: checked on the first
+   * captured token, whose qkv output must be proportional to its captured q and k (a q scale may sit
+   * between them). Other layouts are left alone.
+   */
+  private void balanceQk(Graph g, LinearLayer qkv, Attention a, Map<String, Captured> cap, QuantTable t) {
+    if (qkv.outAxis() != 1 || qkv.bias() == null) return;
+    Captured x = cap.get(qkv.input());
+    Captured q = cap.get(a.qInput());
+    Captured kt = cap.get(a.kInput());
+    int heads = (int) q.shape()[1];
+    int tokens = (int) q.shape()[2];
+    int d = (int) q.shape()[3];
+    int dim = heads * d;
+    int in = x.lastDim();
+    float[] w = floats(g, t, qkv.weight());
+    float[] bias = floats(g, t, qkv.bias());
+    if (w.length != in * 3 * dim) return;
+    float[] y = Mat.matmul(Arrays.copyOf(x.data(), in), 1, in, w, 3 * dim);
+    float[] qTok = new float[dim];
+    float[] kTok = new float[dim];
+    for (int c = 0; c < dim; c++) {
+      y[c] += bias[c];
+      y[dim + c] += bias[dim + c];
+      qTok[c] = q.data()[(c / d) * tokens * d + c % d];
+      kTok[c] = kt.data()[c * tokens];
+    }
+    if (!proportional(qTok, y, 0) || !proportional(kTok, y, dim)) {
+      progress.info("q/k balance skipped for " + qkv.name() + ": its output is not laid out [q | k | v] by head");
+      return;
+    }
+    float[] qMax = new float[dim];
+    float[] kMax = new float[dim];
+    int segments = q.data().length / (tokens * d);
+    for (int sg = 0; sg < segments; sg++) {
+      int c0 = (sg % heads) * d;
+      for (int tk = 0; tk < tokens; tk++) {
+        for (int j = 0; j < d; j++) {
+          qMax[c0 + j] = Math.max(qMax[c0 + j], Math.abs(q.data()[(sg * tokens + tk) * d + j]));
+          kMax[c0 + j] = Math.max(kMax[c0 + j], Math.abs(kt.data()[(sg * d + j) * tokens + tk]));
+        }
+      }
+    }
+    QkBalance balance = QkBalance.fromRanges(qMax, kMax);
+    t.replaceInitializer(qkv.weight(), balance.apply(w, in));
+    t.replaceInitializer(qkv.bias(), balance.apply(bias, 1));
+    float[] r = balance.r();
+    for (int sg = 0; sg < segments; sg++) {
+      int c0 = (sg % heads) * d;
+      for (int tk = 0; tk < tokens; tk++) {
+        for (int j = 0; j < d; j++) {
+          q.data()[(sg * tokens + tk) * d + j] *= r[c0 + j];
+          kt.data()[(sg * d + j) * tokens + tk] /= r[c0 + j];
+        }
+      }
+    }
+  }
+
+  /** Whether a equals lambda * y[off .. off + a.length) for some lambda != 0, up to float rounding. */
+  private static boolean proportional(float[] a, float[] y, int off) {
+    double ay = 0;
+    double yy = 0;
+    double aa = 0;
+    for (int i = 0; i < a.length; i++) {
+      ay += (double) a[i] * y[off + i];
+      yy += (double) y[off + i] * y[off + i];
+      aa += (double) a[i] * a[i];
+    }
+    if (yy == 0 || aa == 0) return false;
+    double lambda = ay / yy;
+    double res = 0;
+    for (int i = 0; i < a.length; i++) {
+      double e = a[i] - lambda * y[off + i];
+      res += e * e;
+    }
+    return res <= 1e-6 * aa;
   }
 
   /** Current values of an initializer, including replacements already planned. */
@@ -122,6 +211,18 @@ public final class AdaLogPlanner {
     LinearChoice c = LinearSearch.search(x.data(), x.rows(), wio, in, out, o.wBits(), o.aBits(),
         geluInput ? LinearSearch.ActKind.ADALOG_GELU : LinearSearch.ActKind.UNIFORM);
     QuantParams wp = c.weight();
+    float[] wHat = LinearSearch.dequantize(wio, in, out, wp);
+    if (o.refine().gptq()) {
+      wHat = GptqRounding.round(x.data(), x.rows(), c.activation(), wio, in, out, wp);
+      t.replaceInitializer(l.weight(), transposed ? Mat.transpose(wHat, in, out) : wHat);
+    }
+    if (o.refine().biasCorrection() && l.bias() != null) {
+      float[] err = LinearSearch.meanOutputError(x.data(), x.rows(), wio, wHat, in, out, c.activation(), MAX_ROWS);
+      float[] b = floats(g, t, l.bias());
+      float[] corrected = new float[out];
+      for (int i = 0; i < out; i++) corrected[i] = b[i] - err[i];
+      t.replaceInitializer(l.bias(), corrected);
+    }
     t.addWeight(l.weight(), l.role().name().toLowerCase(Locale.ROOT), wp.range());
     t.chooseWeight(l.weight(), QuantParams.perChannel(wp.scale(), wp.zeroPoint(), l.outAxis(), wp.range()));
     String role = l.role().name().toLowerCase(Locale.ROOT) + ".input";
@@ -130,10 +231,9 @@ public final class AdaLogPlanner {
       t.addActivation(l.input(), role + " (adalog)", IntRange.uint(o.aBits()), false);
       t.setLogQuantizer(l.input(), q);
       // fc2 consumes the non-negative code value directly; -h moves into the bias with W_q.
-      float[] wq = LinearSearch.dequantize(wio, in, out, wp);
       float[] bias = l.bias() == null ? new float[out] : floats(g, t, l.bias());
       if (l.bias() == null) throw new OnnxqException("fc2 '" + l.name() + "' has no bias to fold the GELU shift into");
-      t.replaceInitializer(l.bias(), AdaLogQuantizer.foldShiftIntoBias(bias, wq, in, out, q.shift()));
+      t.replaceInitializer(l.bias(), AdaLogQuantizer.foldShiftIntoBias(bias, wHat, in, out, q.shift()));
     } else {
       UniformChoice u = (UniformChoice) c.activation();
       t.addActivation(l.input(), role, u.range(), false);

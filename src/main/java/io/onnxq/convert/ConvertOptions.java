@@ -21,9 +21,23 @@ import io.onnxq.calib.observe.ObserverKind;
  * @param probs quantizer of the attention probabilities at low bits: uniform, fixed log2, or AdaLog
  * @param adalog AdaLog: FPCS searches for every quantizer, AdaLog on post-Softmax and post-GELU,
  *     per-head q/k/v, RepQ-ViT reparameterization of post-LayerNorm activations
+ * @param refine optional additions to the AdaLog search (off by default)
  */
 public record ConvertOptions(ObserverKind method, WeightRange weightRange, boolean full, boolean pts, boolean lis,
-    int attnBits, int batchSize, Emit emit, int wBits, int aBits, Probs probs, boolean adalog) {
+    int attnBits, int batchSize, Emit emit, int wBits, int aBits, Probs probs, boolean adalog, Refinements refine) {
+
+  /**
+   * Additions to the AdaLog search that are not part of the AdaLog paper.
+   *
+   * @param biasCorrection subtract each quantized linear's mean output error from its bias
+   * @param gptq error-compensated (GPTQ) rounding of the weights on the searched per-channel grids
+   * @param qkBalance per-channel rebalancing of q and k, folded into the qkv weights
+   */
+  public record Refinements(boolean biasCorrection, boolean gptq, boolean qkBalance) {
+    public static final Refinements NONE = new Refinements(false, false, false);
+
+    public boolean any() { return biasCorrection || gptq || qkBalance; }
+  }
 
   public enum Probs { UNIFORM, LOG2, ADALOG }
 
@@ -33,7 +47,7 @@ public record ConvertOptions(ObserverKind method, WeightRange weightRange, boole
 
   public static ConvertOptions defaults() {
     return new ConvertOptions(ObserverKind.MINMAX, WeightRange.REDUCED, false, false, false, 8, 8, Emit.FUNCTIONS, 8, 8,
-        Probs.UNIFORM, false);
+        Probs.UNIFORM, false, Refinements.NONE);
   }
 
   public boolean fullPlacement() { return full || pts || lis; }
@@ -42,23 +56,27 @@ public record ConvertOptions(ObserverKind method, WeightRange weightRange, boole
   public boolean logIntSoftmax() { return lis && attnBits == 4; }
 
   public ConvertOptions withMethod(ObserverKind m) {
-    return new ConvertOptions(m, weightRange, full, pts, lis, attnBits, batchSize, emit, wBits, aBits, probs, adalog);
+    return new ConvertOptions(m, weightRange, full, pts, lis, attnBits, batchSize, emit, wBits, aBits, probs, adalog, refine);
   }
 
   /** FQ-ViT configuration: full placement, optional PTS, optional LIS (4-bit attention). */
   public ConvertOptions withFqVit(boolean pts, boolean lis) {
-    return new ConvertOptions(method, weightRange, true, pts, lis, lis ? 4 : 8, batchSize, emit, wBits, aBits, probs, adalog);
+    return new ConvertOptions(method, weightRange, true, pts, lis, lis ? 4 : 8, batchSize, emit, wBits, aBits, probs, adalog, refine);
   }
 
   /** Low-bit W/A with the given probability quantizer; ADALOG also turns on the searches. */
   public ConvertOptions withLowBit(int w, int a, Probs p) {
-    return new ConvertOptions(method, weightRange, false, false, false, a, batchSize, emit, w, a, p, p == Probs.ADALOG);
+    return new ConvertOptions(method, weightRange, false, false, false, a, batchSize, emit, w, a, p, p == Probs.ADALOG, refine);
   }
 
   /** Low-bit or AdaLog conversions use opset-21 features (4-bit weights, AdaLog ops). */
   public boolean lowBit() { return wBits < 8 || aBits < 8 || probs != Probs.UNIFORM; }
 
+  public ConvertOptions withRefinements(Refinements r) {
+    return new ConvertOptions(method, weightRange, full, pts, lis, attnBits, batchSize, emit, wBits, aBits, probs, adalog, r);
+  }
+
   public ConvertOptions withEmit(Emit e) {
-    return new ConvertOptions(method, weightRange, full, pts, lis, attnBits, batchSize, e, wBits, aBits, probs, adalog);
+    return new ConvertOptions(method, weightRange, full, pts, lis, attnBits, batchSize, e, wBits, aBits, probs, adalog, refine);
   }
 }

@@ -5,11 +5,7 @@ import io.onnxq.calib.Calibrator;
 import io.onnxq.calib.LayerErrorMeter;
 import io.onnxq.calib.Progress;
 import io.onnxq.data.Dataset;
-import io.onnxq.model.ModelChecker;
 import io.onnxq.model.OnnxModel;
-import io.onnxq.model.OpsetUpgrader;
-import io.onnxq.ops.CustomOps;
-import io.onnxq.rewrite.FunctionInliner;
 import io.onnxq.pattern.Attention;
 import io.onnxq.pattern.LinearLayer;
 import io.onnxq.pattern.VitPatternFinder;
@@ -20,10 +16,6 @@ import io.onnxq.quant.IntRange;
 import io.onnxq.quant.PtfParams;
 import io.onnxq.quant.QuantParams;
 import io.onnxq.quant.QuantizedWeight;
-import io.onnxq.rewrite.QdqBuilder;
-import io.onnxq.rewrite.Rewrite;
-import io.onnxq.rewrite.RewriteContext;
-import io.onnxq.rewrite.Rewrites;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +45,7 @@ public final class Converter {
     QuantTable table = choose(fp32, model, structure, calib);
     double calibSeconds = (System.nanoTime() - tc) / 1e9;
 
-    ModelProto out = rewrite(model, structure, table);
+    ModelProto out = ModelRewriter.rewrite(model, structure, table, options);
 
     List<QuantReport.LayerEntry> layers = layerErrors(fp32, out, structure, calib);
     QuantReport report = new QuantReport(modelName, null, options.method().cliName(), options, calib.size(),
@@ -83,36 +75,13 @@ public final class Converter {
     return table;
   }
 
-  /** Applies the rules; models with onnxq custom ops are raised to the opset of their bodies. */
-  private ModelProto rewrite(OnnxModel model, VitStructure structure, QuantTable table) {
-    QdqBuilder qdq = new QdqBuilder(model.graph(), options.lowBit());
-    table.ranks().forEach(qdq::declareRank);
-    RewriteContext ctx = new RewriteContext(model, structure, table, qdq);
-    List<String> domains = new ArrayList<>();
-    for (Rewrite r : Rewrites.forOptions(options)) {
-      r.apply(ctx);
-      if (r instanceof Rewrites.CustomDomain d && !domains.contains(d.domain())) domains.add(d.domain());
-    }
-    if (!domains.isEmpty() || options.lowBit()) {
-      OpsetUpgrader.upgrade(model, CustomOps.ONNX_OPSET);
-      model.requireIrVersion(CustomOps.IR_VERSION);
-      if (options.emit() == ConvertOptions.Emit.INLINE) {
-        for (String d : domains) FunctionInliner.inline(model, d);
-        domains.clear();
-      }
-    }
-    model.graph().removeDeadCode();
-    ModelProto out = model.toProto(domains);
-    List<String> problems = ModelChecker.check(out);
-    if (!problems.isEmpty()) {
-      throw new IllegalStateException("onnxq produced an invalid model (a bug): " + problems.get(0));
-    }
-    return out;
-  }
-
   private List<QuantReport.LayerEntry> layerErrors(ModelProto fp32, ModelProto q, VitStructure s, Dataset calib) {
     Map<String, String[]> watched = new LinkedHashMap<>();
-    for (LinearLayer l : s.linears()) watched.put(l.output(), new String[] {l.name(), l.role().name().toLowerCase(Locale.ROOT)});
+    for (LinearLayer l : s.linears()) {
+      // q/k balance rescales the qkv output on purpose, so it no longer compares with FP32's.
+      if (l.role() == LinearLayer.Role.QKV && options.refine().qkBalance()) continue;
+      watched.put(l.output(), new String[] {l.name(), l.role().name().toLowerCase(Locale.ROOT)});
+    }
     for (Attention a : s.attentions()) watched.put(a.output(), new String[] {a.av().name(), "attention"});
     List<LayerErrorMeter.LayerError> errors =
         LayerErrorMeter.measure(fp32, q, new ArrayList<>(watched.keySet()), calib, ERROR_SAMPLES);

@@ -96,6 +96,11 @@ class BadInputTest {
   }
 
   @Test
+  void refinementWithoutAdaLog() {
+    fails("add --adalog", (convert(model, calib) + " --wbits 4 --abits 4 --gptq").split(" "));
+  }
+
+  @Test
   void missingCalibrationData() {
     fails("not found", convert(model, dir.resolve("nothing.npy")).split(" "));
   }

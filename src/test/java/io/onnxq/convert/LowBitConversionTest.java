@@ -15,6 +15,7 @@ import io.onnxq.testutil.TinyVit;
 import io.onnxq.verify.Verifier;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -51,5 +52,24 @@ class LowBitConversionTest {
     }
     double cos = new Evaluator(8, Progress.SILENT).evaluate(q, fp32, data).meanCosine();
     assertTrue(cos > (bits == 3 ? 0.3 : 0.6), "logit cosine " + cos);
+  }
+
+  @Test
+  void refinedAdaLogStaysDeployableAndExact() {
+    ModelProto fp32 = TinyVit.build(TinyVit.Norm.DECOMPOSED, TinyVit.Gelu.ERF, TinyVit.Scale.MUL_Q, 2);
+    Dataset data = TestData.random(dir, 16, 3, 8, 8);
+    ConvertOptions plain = ConvertOptions.defaults().withLowBit(4, 4, ConvertOptions.Probs.ADALOG);
+    ConvertOptions refined = plain.withRefinements(new ConvertOptions.Refinements(true, true, true));
+    ModelProto q = new Converter(refined, Progress.SILENT).convert(new OnnxModel(fp32), data, "tiny").model();
+    for (Verifier.OpResult r : new Verifier(8, Progress.SILENT).verify(q, data)) {
+      assertEquals(0, r.mismatches(), r.toString());
+    }
+    ModelProto p = new Converter(plain, Progress.SILENT).convert(new OnnxModel(fp32), data, "tiny").model();
+    Evaluator ev = new Evaluator(8, Progress.SILENT);
+    double cosRefined = ev.evaluate(q, fp32, data).meanCosine();
+    double cosPlain = ev.evaluate(p, fp32, data).meanCosine();
+    assertTrue(cosRefined > 0.6, "logit cosine " + cosRefined);
+    assertTrue(!java.util.Arrays.equals(q.getGraph().toByteArray(), p.getGraph().toByteArray()), "refinements changed nothing");
+    System.out.printf("tiny W4A4 logit cosine: AdaLog %.4f, refined %.4f%n", cosPlain, cosRefined);
   }
 }

@@ -87,6 +87,29 @@ public final class LinearSearch {
     return new LinearChoice(wq, act, outputMse(xa, ra, w, in, out, wq, act));
   }
 
+  /**
+   * Bias correction: the per-output-channel mean of (quantized output - FP32 output) over at most
+   * {@code maxRows} rows of x, the quantized layer using the fake-quantized input and the dequantized
+   * weights {@code wHat}. Subtracting it from the bias removes the systematic part of the error
+   * (rounding is not zero-mean once clipping and asymmetric grids are involved).
+   */
+  public static float[] meanOutputError(float[] x, int rows, float[] w, float[] wHat, int in, int out,
+      ActivationChoice act, int maxRows) {
+    int r = Math.min(rows, maxRows);
+    float[] xs = Mat.sampleRows(x, rows, in, r);
+    float[] yq = Mat.matmul(Levels.fakeQuant(xs, act), r, in, wHat, out);
+    float[] y = Mat.matmul(xs, r, in, w, out);
+    double[] sum = new double[out];
+    for (int i = 0; i < y.length; i++) {
+      sum[i % out] += yq[i] - y[i];
+    }
+    float[] mean = new float[out];
+    for (int o = 0; o < out; o++) {
+      mean[o] = (float) (sum[o] / r);
+    }
+    return mean;
+  }
+
   /** Output MSE of the quantized layer (fake-quant x and W) against FP32 on the given rows. */
   public static double outputMse(float[] x, int rows, float[] w, int in, int out, QuantParams weight, ActivationChoice act) {
     float[] y = Mat.matmul(x, rows, in, w, out);

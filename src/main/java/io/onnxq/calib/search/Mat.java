@@ -11,7 +11,7 @@ public final class Mat {
   private Mat() {}
 
   /** a [m, k] times b [k, n]. */
-  static float[] matmul(float[] a, int m, int k, float[] b, int n) {
+  public static float[] matmul(float[] a, int m, int k, float[] b, int n) {
     float[] c = new float[m * n];
     int blocks = (m + BLOCK_ROWS - 1) / BLOCK_ROWS;
     IntStream range = IntStream.range(0, blocks);

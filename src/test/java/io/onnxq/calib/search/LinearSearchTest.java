@@ -128,4 +128,31 @@ class LinearSearchTest {
       }
     }
   }
+
+  @Test
+  void meanOutputErrorRemovesTheOutputBias() {
+    Random rnd = new Random(12);
+    int rows = 400;
+    int in = 48;
+    int out = 12;
+    float[] x = SearchTestData.activations(rnd, rows, in);
+    float[] w = SearchTestData.weights(rnd, in, out);
+    LinearChoice c = LinearSearch.search(x, rows, w, in, out, 3, 3, LinearSearch.ActKind.UNIFORM);
+    float[] wHat = LinearSearch.dequantize(w, in, out, c.weight());
+    float[] err = LinearSearch.meanOutputError(x, rows, w, wHat, in, out, c.activation(), rows);
+    float[] y = Mat.matmul(x, rows, in, w, out);
+    float[] yq = Mat.matmul(Levels.fakeQuant(x, c.activation()), rows, in, wHat, out);
+    double before = Levels.mse(y, yq);
+    double maxMean = 0;
+    for (int o = 0; o < out; o++) {
+      double mean = 0;
+      for (int r = 0; r < rows; r++) {
+        yq[r * out + o] -= err[o];
+        mean += yq[r * out + o] - y[r * out + o];
+      }
+      maxMean = Math.max(maxMean, Math.abs(mean / rows));
+    }
+    assertTrue(maxMean < 1e-4, "residual mean error " + maxMean);
+    assertTrue(Levels.mse(y, yq) < before, "bias correction must lower the output MSE");
+  }
 }
