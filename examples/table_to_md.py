@@ -9,7 +9,11 @@ names = sys.argv[2:]
 ev = {}
 for f in sorted(os.listdir(out)):
     if f == "eval.json" or f.endswith(".eval.json"):
-        ev.update(json.load(open(os.path.join(out, f))))
+        d = json.load(open(os.path.join(out, f)))
+        if "top1" in d:  # a single model's eval: key it by its file name
+            n = f[: -len(".eval.json")]
+            d = {("deit_tiny_patch16_224.onnx" if n == "fp32" else "/" + n + ".onnx"): d}
+        ev.update(d)
 bench = json.load(open(os.path.join(out, "bench.json")))
 fp32_key = [k for k in bench if k.endswith("deit_tiny_patch16_224.onnx")][0]
 fp32_ms = bench[fp32_key]["medianMs"]
