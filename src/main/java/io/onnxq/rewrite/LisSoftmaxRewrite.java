@@ -20,9 +20,6 @@ public final class LisSoftmaxRewrite implements Rewrite, Rewrites.CustomDomain {
   public String name() { return "lis-softmax"; }
 
   @Override
-  public String domain() { return CustomOps.DOMAIN; }
-
-  @Override
   public void apply(RewriteContext ctx) {
     Graph g = ctx.model().graph();
     IntegerConstants k = new IntegerConstants(g);

@@ -22,9 +22,6 @@ public final class PtsLayerNormRewrite implements Rewrite, Rewrites.CustomDomain
   public String name() { return "pts-layernorm"; }
 
   @Override
-  public String domain() { return CustomOps.DOMAIN; }
-
-  @Override
   public void apply(RewriteContext ctx) {
     Graph g = ctx.model().graph();
     IntegerConstants k = new IntegerConstants(g);

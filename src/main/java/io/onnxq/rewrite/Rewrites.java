@@ -1,6 +1,7 @@
 package io.onnxq.rewrite;
 
 import io.onnxq.convert.ConvertOptions;
+import io.onnxq.ops.CustomOps;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,7 +9,8 @@ import java.util.List;
 public final class Rewrites {
   /** A rule whose output uses ops of a custom domain that the model must import. */
   public interface CustomDomain {
-    String domain();
+    /** Every onnxq op lives in one domain; a rule for another domain overrides this. */
+    default String domain() { return CustomOps.DOMAIN; }
   }
 
   private Rewrites() {}
