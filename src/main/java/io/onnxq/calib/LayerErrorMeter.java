@@ -18,23 +18,50 @@ public final class LayerErrorMeter {
 
   private LayerErrorMeter() {}
 
+  /**
+   * @param samples the first {@code samples} samples are compared
+   * @param batchSize both models run in batches of this size: a model that runs only at one batch
+   *     (see {@code BatchProbe}) runs at that one, and its quantized model inherits the constraint
+   */
   public static List<LayerError> measure(ModelProto fp32, ModelProto quant, List<String> tensors, Dataset data,
-      int samples) {
+      int samples, int batchSize) {
     int n = Math.min(samples, data.size());
-    Batches.Batch batch = new Batches(data, n).load(0);
-    Map<String, OrtModel.Output> ref;
-    Map<String, OrtModel.Output> q;
-    try (OrtModel a = new OrtModel(TapInserter.withOutputs(fp32, tensors))) {
-      ref = a.run(batch.data(), data.sampleShape(), batch.count(), tensors);
-    }
-    try (OrtModel b = new OrtModel(TapInserter.withOutputs(quant, tensors))) {
-      q = b.run(batch.data(), data.sampleShape(), batch.count(), tensors);
-    }
+    List<Batches.Batch> batches = new ArrayList<>();
+    Batches all = new Batches(data, Math.min(batchSize, n));
+    for (int start = 0; start < n; start += batches.get(batches.size() - 1).count()) batches.add(all.load(start));
+    Map<String, float[]> ref = runAll(fp32, tensors, batches, data);
+    Map<String, float[]> q = runAll(quant, tensors, batches, data);
     List<LayerError> out = new ArrayList<>();
     for (String t : tensors) {
-      float[] x = ref.get(t).floats();
-      float[] y = q.get(t).floats();
+      float[] x = ref.get(t);
+      float[] y = q.get(t);
       out.add(new LayerError(t, sqnrDb(x, y), cosine(x, y)));
+    }
+    return out;
+  }
+
+  /** Each tapped tensor over all batches, concatenated in sample order. */
+  private static Map<String, float[]> runAll(ModelProto model, List<String> tensors, List<Batches.Batch> batches,
+      Dataset data) {
+    Map<String, List<float[]>> parts = new LinkedHashMap<>();
+    try (OrtModel m = new OrtModel(TapInserter.withOutputs(model, tensors))) {
+      for (Batches.Batch b : batches) {
+        for (Map.Entry<String, OrtModel.Output> e : m.run(b.data(), data.sampleShape(), b.count(), tensors).entrySet()) {
+          parts.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue().floats());
+        }
+      }
+    }
+    Map<String, float[]> out = new LinkedHashMap<>();
+    for (Map.Entry<String, List<float[]>> e : parts.entrySet()) {
+      int len = 0;
+      for (float[] p : e.getValue()) len += p.length;
+      float[] all = new float[len];
+      int off = 0;
+      for (float[] p : e.getValue()) {
+        System.arraycopy(p, 0, all, off, p.length);
+        off += p.length;
+      }
+      out.put(e.getKey(), all);
     }
     return out;
   }

@@ -6,6 +6,7 @@ import io.onnxq.eval.EvalResult;
 import io.onnxq.eval.Evaluator;
 import io.onnxq.model.ModelIO;
 import io.onnxq.OnnxqException;
+import io.onnxq.ort.BatchProbe;
 import io.onnxq.proto.Onnx.ModelProto;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +49,16 @@ final class EvalCommand implements Callable<Integer> {
     if (!ds.hasLabels() && r == null) {
       throw new OnnxqException("nothing to measure: " + data + " has no labels; give --labels, a labels.tsv, or --ref");
     }
-    List<EvalResult> res = new Evaluator(batchSize, json ? Progress.SILENT : Progress.stderr()).evaluate(ms, r, ds);
+    List<ModelProto> all = new ArrayList<>(ms);
+    List<String> names = new ArrayList<>(models.stream().map(Path::toString).toList());
+    if (r != null) {
+      all.add(r);
+      names.add(ref.toString());
+    }
+    // Every model, the reference too, runs on the same batches, so they share one batch size.
+    int batch = BatchProbe.limit(all, names, ds.sampleShape(), ds.size(), batchSize, "evaluating", System.err::println)
+        .batchSize(batchSize);
+    List<EvalResult> res = new Evaluator(batch, json ? Progress.SILENT : Progress.stderr()).evaluate(ms, r, ds);
     if (json) {
       Map<String, EvalResult> out = new LinkedHashMap<>();
       for (int i = 0; i < models.size(); i++) out.put(models.get(i).toString(), res.get(i));

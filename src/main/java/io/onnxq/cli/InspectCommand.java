@@ -2,6 +2,8 @@ package io.onnxq.cli;
 
 import io.onnxq.model.ModelIO;
 import io.onnxq.model.OnnxModel;
+import io.onnxq.normalize.GraphNormalizer;
+import io.onnxq.normalize.NormalizationReport;
 import io.onnxq.pattern.StructureSummary;
 import io.onnxq.pattern.VitPatternFinder;
 import io.onnxq.pattern.VitStructure;
@@ -21,10 +23,15 @@ final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     OnnxModel m = ModelIO.read(model);
+    NormalizationReport normalized = GraphNormalizer.normalize(m);
     VitStructure s = VitPatternFinder.find(m.graph());
     StructureSummary summary = StructureSummary.of(m, s);
-    if (json) System.out.println(Json.MAPPER.writeValueAsString(summary));
-    else System.out.print(summary.text());
+    if (json) {
+      System.out.println(Json.MAPPER.writeValueAsString(summary));
+    } else {
+      System.out.println("normalised: " + normalized.text());
+      System.out.print(summary.text());
+    }
     return 0;
   }
 }

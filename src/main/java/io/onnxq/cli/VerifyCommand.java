@@ -5,6 +5,8 @@ import io.onnxq.data.Dataset;
 import io.onnxq.eval.EvalResult;
 import io.onnxq.eval.Evaluator;
 import io.onnxq.model.ModelIO;
+import io.onnxq.ort.BatchProbe;
+import io.onnxq.proto.Onnx.ModelProto;
 import io.onnxq.verify.Verifier;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -39,11 +41,16 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     var quant = ModelIO.readProto(model);
+    ModelProto fp32 = ref == null ? null : ModelIO.readProto(ref);
     Dataset ds = data.open(calib, null, count);
     Progress progress = json ? Progress.SILENT : Progress.stderr();
-    List<Verifier.OpResult> results = new Verifier(batchSize, progress).verify(quant, ds);
-    EvalResult agreement = ref == null ? null
-        : new Evaluator(batchSize, progress).evaluate(quant, ModelIO.readProto(ref), ds);
+    // One probe per model for both passes; the reference shares the quantized model's batches.
+    List<ModelProto> probed = fp32 == null ? List.of(quant) : List.of(quant, fp32);
+    List<String> names = fp32 == null ? List.of(model.toString()) : List.of(model.toString(), ref.toString());
+    int batch = BatchProbe.limit(probed, names, ds.sampleShape(), ds.size(), batchSize, "verifying",
+        System.err::println).batchSize(batchSize);
+    List<Verifier.OpResult> results = new Verifier(batch, progress).verify(quant, ds);
+    EvalResult agreement = fp32 == null ? null : new Evaluator(batch, progress).evaluate(quant, fp32, ds);
     long mismatches = results.stream().mapToLong(Verifier.OpResult::mismatches).sum();
     if (json) {
       Map<String, Object> out = new LinkedHashMap<>();

@@ -18,6 +18,7 @@ import io.onnxq.model.Tensors;
 import io.onnxq.pattern.Attention;
 import io.onnxq.pattern.LayerNormPattern;
 import io.onnxq.pattern.LinearLayer;
+import io.onnxq.pattern.PatchMerging;
 import io.onnxq.pattern.TransformerBlock;
 import io.onnxq.pattern.VitStructure;
 import io.onnxq.proto.Onnx.ModelProto;
@@ -75,22 +76,25 @@ public final class AdaLogPlanner {
       searchBlock(g, blocks.get(i), cap, t);
       progress.step("searching (FPCS)", i + 1, blocks.size());
     }
+    for (PatchMerging m : s.merges()) {
+      reparam(g, m.norm(), List.of(m.reduction()), cap, t);
+      searchLinear(g, m.reduction(), cap.get(m.reduction().input()), t, false);
+    }
     for (LinearLayer l : s.linears(LinearLayer.Role.PATCH_EMBED)) patchEmbed(g, l, cap.get(l.input()), t);
     for (LinearLayer l : s.linears(LinearLayer.Role.HEAD)) searchLinear(g, l, cap.get(l.input()), t, false);
     return t;
   }
 
   private void searchBlock(Graph g, TransformerBlock b, Map<String, Captured> cap, QuantTable t) {
-    if (!b.complete() || b.qkv().size() != 1) {
-      throw new OnnxqException("AdaLog needs complete blocks with a fused qkv linear; block " + b.index() + " is not");
+    if (!b.complete()) {
+      throw new OnnxqException("AdaLog needs complete blocks; block " + b.index() + " has " + b.missing());
     }
-    LinearLayer qkv = b.qkv().get(0);
-    reparam(g, b.norm1(), qkv, cap, t);
-    if (o.refine().qkBalance()) balanceQk(g, qkv, b.attention(), cap, t);
-    searchLinear(g, qkv, cap.get(qkv.input()), t, false);
+    reparam(g, b.norm1(), b.qkv(), cap, t);
+    if (b.qkv().size() == 1 && o.refine().qkBalance()) balanceQk(g, b.qkv().get(0), b.attention(), cap, t);
+    for (LinearLayer l : b.qkv()) searchLinear(g, l, cap.get(l.input()), t, false);
     searchAttention(b.attention(), cap, t);
     searchLinear(g, b.proj(), cap.get(b.proj().input()), t, false);
-    reparam(g, b.norm2(), b.fc1(), cap, t);
+    reparam(g, b.norm2(), List.of(b.fc1()), cap, t);
     searchLinear(g, b.fc1(), cap.get(b.fc1().input()), t, false);
     searchLinear(g, b.fc2(), cap.get(b.fc2().input()), t, true);
   }
@@ -99,22 +103,24 @@ public final class AdaLogPlanner {
    * RepQ-ViT: fold per-channel ranges of the LayerNorm output into the LayerNorm affine and the
    * next weight, and transform the captured rows the same way, so the search sees the new model.
    */
-  private void reparam(Graph g, LayerNormPattern ln, LinearLayer next, Map<String, Captured> cap, QuantTable t) {
-    // Only MatMul weights ([in, out]) behind a LayerNorm with its own affine initializers.
-    if (ln.gamma() == null || ln.beta() == null || next.outAxis() != 1) return;
-    Captured x = cap.get(next.input());
+  private void reparam(Graph g, LayerNormPattern ln, List<LinearLayer> next, Map<String, Captured> cap, QuantTable t) {
+    // Only MatMul weights ([in, out]) with a bias to absorb the shift, behind a LayerNorm with its
+    // own affine initializers (Swin's bias-free PatchMerging reduction keeps its LayerNorm as is).
+    if (ln.gamma() == null || ln.beta() == null) return;
+    for (LinearLayer l : next) if (l.outAxis() != 1 || l.bias() == null || !l.input().equals(next.get(0).input())) return;
+    Captured x = cap.get(next.get(0).input());
     int c = x.lastDim();
     ChannelReparam r = ChannelReparam.fromRows(x.data(), x.rows(), c, IntRange.uint(o.aBits()));
     r.applyToRows(x.data(), x.rows(), c);
-    float[] gamma = floats(g, t, ln.gamma());
-    float[] beta = floats(g, t, ln.beta());
-    float[] w = floats(g, t, next.weight());
-    int out = w.length / c;
-    float[] w2 = r.weight(w, c, out);
-    t.replaceInitializer(ln.gamma(), r.gamma(gamma));
-    t.replaceInitializer(ln.beta(), r.beta(beta));
-    t.replaceInitializer(next.weight(), w2);
-    if (next.bias() != null) t.replaceInitializer(next.bias(), r.bias(floats(g, t, next.bias()), w2, c, out));
+    t.replaceInitializer(ln.gamma(), r.gamma(floats(g, t, ln.gamma())));
+    t.replaceInitializer(ln.beta(), r.beta(floats(g, t, ln.beta())));
+    for (LinearLayer l : next) {
+      float[] w = floats(g, t, l.weight());
+      int out = w.length / c;
+      float[] w2 = r.weight(w, c, out);
+      t.replaceInitializer(l.weight(), w2);
+      t.replaceInitializer(l.bias(), r.bias(floats(g, t, l.bias()), w2, c, out));
+    }
   }
 
   /**

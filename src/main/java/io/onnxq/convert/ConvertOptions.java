@@ -76,6 +76,11 @@ public record ConvertOptions(ObserverKind method, WeightRange weightRange, boole
     return new ConvertOptions(method, weightRange, full, pts, lis, attnBits, batchSize, emit, wBits, aBits, probs, adalog, r);
   }
 
+  /** The calibration batch size; a model that runs only at one batch overrides the requested one. */
+  public ConvertOptions withBatchSize(int b) {
+    return new ConvertOptions(method, weightRange, full, pts, lis, attnBits, b, emit, wBits, aBits, probs, adalog, refine);
+  }
+
   public ConvertOptions withEmit(Emit e) {
     return new ConvertOptions(method, weightRange, full, pts, lis, attnBits, batchSize, e, wBits, aBits, probs, adalog, refine);
   }

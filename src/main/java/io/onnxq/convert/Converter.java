@@ -6,8 +6,12 @@ import io.onnxq.calib.LayerErrorMeter;
 import io.onnxq.calib.Progress;
 import io.onnxq.data.Dataset;
 import io.onnxq.model.OnnxModel;
+import io.onnxq.ort.BatchProbe;
 import io.onnxq.pattern.Attention;
 import io.onnxq.pattern.LinearLayer;
+import io.onnxq.normalize.GraphNormalizer;
+import io.onnxq.normalize.NormalizationReport;
+import io.onnxq.pattern.StructureSummary;
 import io.onnxq.pattern.VitPatternFinder;
 import io.onnxq.pattern.VitStructure;
 import io.onnxq.proto.Onnx.ModelProto;
@@ -29,18 +33,29 @@ public final class Converter {
 
   public record Result(ModelProto model, QuantReport report) {}
 
-  private final ConvertOptions options;
+  private final ConvertOptions requested;
+  /** {@code requested} at the batch size the model being converted runs at (set by convert). */
+  private ConvertOptions options;
+  private BatchProbe.Limit batchLimit = BatchProbe.Limit.ANY;
   private final Progress progress;
 
   public Converter(ConvertOptions options, Progress progress) {
+    this.requested = options;
     this.options = options;
     this.progress = progress;
   }
 
   public Result convert(OnnxModel model, Dataset calib, String modelName) {
     long t0 = System.nanoTime();
+    NormalizationReport normalized = GraphNormalizer.normalize(model);
     ModelProto fp32 = model.toProto();
     VitStructure structure = VitPatternFinder.find(model.graph());
+    progress.info("normalised: " + normalized.text());
+    progress.info(StructureSummary.of(model, structure).coverageLine());
+    StructureRequirements.check(structure, options);
+    batchLimit = BatchProbe.limit(List.of(fp32), List.of(modelName), calib.sampleShape(), calib.size(),
+        requested.batchSize(), "calibrating and measuring layer errors", progress::info);
+    options = requested.withBatchSize(batchLimit.batchSize(requested.batchSize()));
     long tc = System.nanoTime();
     QuantTable table = choose(fp32, model, structure, calib);
     double calibSeconds = (System.nanoTime() - tc) / 1e9;
@@ -84,7 +99,8 @@ public final class Converter {
     }
     for (Attention a : s.attentions()) watched.put(a.output(), new String[] {a.av().name(), "attention"});
     List<LayerErrorMeter.LayerError> errors =
-        LayerErrorMeter.measure(fp32, q, new ArrayList<>(watched.keySet()), calib, ERROR_SAMPLES);
+        LayerErrorMeter.measure(fp32, q, new ArrayList<>(watched.keySet()), calib, batchLimit.wholeBatches(ERROR_SAMPLES),
+            options.batchSize());
     List<QuantReport.LayerEntry> out = new ArrayList<>();
     for (LayerErrorMeter.LayerError e : errors) {
       String[] info = watched.get(e.tensor());

@@ -42,7 +42,16 @@ public final class QuantPlanner {
 
   /** FQ-ViT's placement (its section 1.5): everything between the integer ops is 8-bit too. */
   private static void planFullPlacement(VitStructure s, ConvertOptions o, QuantTable t, IntRange act) {
+    java.util.Set<String> normInputs = new java.util.HashSet<>();
+    for (LayerNormPattern ln : s.layerNorms()) normInputs.add(ln.input());
     for (LayerNormPattern ln : s.layerNorms()) {
+      if (normInputs.contains(ln.output())) {
+        // A LayerNorm feeding another one directly (Swin's patch-embedding norm before block 0):
+        // its output is the next norm's per-channel input, and the integer LayerNorm writes one
+        // per-tensor grid, so this one stays float between per-tensor input and that PTF output.
+        t.addActivation(ln.input(), "layernorm.input", act, false);
+        continue;
+      }
       t.addActivation(ln.input(), "layernorm.input", act, o.pts());
       t.addActivation(ln.output(), "layernorm.output", act, false);
     }
@@ -53,5 +62,6 @@ public final class QuantPlanner {
       if (b.fc2() != null) t.addActivation(b.fc2().output(), "fc2.output", act, false);
     }
     for (LinearLayer head : s.linears(LinearLayer.Role.HEAD)) t.addActivation(head.output(), "head.output", act, false);
+
   }
 }

@@ -25,11 +25,17 @@ public final class OrtModel implements AutoCloseable {
   private final long[] inputShape;
 
   public OrtModel(ModelProto model, OrtSession.SessionOptions.OptLevel level, int threads) {
+    this(model, level, threads, false);
+  }
+
+  /** {@code quiet}: ORT logs only fatal errors, for runs that are expected to fail (batch probes). */
+  OrtModel(ModelProto model, OrtSession.SessionOptions.OptLevel level, int threads, boolean quiet) {
     try {
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
         opts.setOptimizationLevel(level);
         if (threads > 0) opts.setIntraOpNumThreads(threads);
+        if (quiet) opts.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
         this.session = env.createSession(model.toByteArray(), opts);
       }
       Map.Entry<String, NodeInfo> in = session.getInputInfo().entrySet().iterator().next();

@@ -17,8 +17,21 @@ public record TransformerBlock(
     LinearLayer fc2,
     String residual2) {
 
+  /** The first part the finder could not place, in graph order, or null for a complete block. */
+  public String missing() {
+    if (qkv.isEmpty()) return "no q/k/v linear before the attention";
+    if (norm1 == null) return "no LayerNorm before the q/k/v linear";
+    if (proj == null) return "no output projection after the attention";
+    if (residual1 == null) return "no residual Add after the projection";
+    if (norm2 == null) return "no LayerNorm after the first residual";
+    if (fc1 == null) return "no MLP linear after the second LayerNorm";
+    if (gelu == null) return "no GELU after the first MLP linear";
+    if (fc2 == null) return "no MLP linear after the GELU";
+    if (residual2 == null) return "no residual Add after the MLP";
+    return null;
+  }
+
   public boolean complete() {
-    return norm1 != null && !qkv.isEmpty() && attention != null && proj != null && residual1 != null
-        && norm2 != null && fc1 != null && fc2 != null && residual2 != null;
+    return missing() == null;
   }
 }

@@ -18,15 +18,14 @@ import java.util.Set;
 
 /** Finds the ViT structure in an exported graph (timm, torchvision, Hugging Face; opset 13 to 21). */
 public final class VitPatternFinder {
-  /** Ops that only move or reshape data (or scale by a constant) between the parts of a block. */
-  private static final Set<String> PASS_THROUGH = Set.of(
-      "Reshape", "Transpose", "Split", "Squeeze", "Unsqueeze", "Gather", "Slice", "Identity", "Flatten",
-      "Dropout", "Cast");
+  private static final Set<String> POOLING = Set.of("ReduceMean", "GlobalAveragePool", "AveragePool", "Flatten");
 
   private final Graph g;
+  private final Movement move;
 
   private VitPatternFinder(Graph g) {
     this.g = g;
+    this.move = new Movement(g);
   }
 
   public static VitStructure find(Graph g) {
@@ -45,11 +44,7 @@ public final class VitPatternFinder {
     Map<String, LinearLayer> byOutput = new LinkedHashMap<>();
     for (LinearLayer l : linears) byOutput.put(l.output(), l);
     Map<String, LayerNormPattern> normByOutput = new HashMap<>();
-    Map<String, LayerNormPattern> normByInput = new HashMap<>();
-    for (LayerNormPattern n : norms) {
-      normByOutput.put(n.output(), n);
-      normByInput.put(n.input(), n);
-    }
+    for (LayerNormPattern n : norms) normByOutput.put(n.output(), n);
     Map<String, GeluPattern> geluByInput = new HashMap<>();
     for (GeluPattern ge : gelus) geluByInput.put(ge.input(), ge);
 
@@ -67,13 +62,13 @@ public final class VitPatternFinder {
         roles.put(qkv.get(1), Role.K);
         roles.put(qkv.get(2), Role.V);
       }
-      LayerNormPattern norm1 = qkv.isEmpty() ? null : normByOutput.get(qkv.get(0).input());
-      LinearLayer proj = downstreamLinear(a.output(), byOutput);
+      LayerNormPattern norm1 = qkv.isEmpty() ? null : normByOutput.get(move.back(qkv.get(0).input()));
+      LinearLayer proj = linearAfter(a.output(), linears);
       String res1 = proj == null ? null : residualAfter(proj.output());
-      LayerNormPattern norm2 = res1 == null ? null : normByInput.get(res1);
-      LinearLayer fc1 = norm2 == null ? null : consumerLinear(norm2.output(), byOutput);
-      GeluPattern gelu = fc1 == null ? null : geluByInput.get(fc1.output());
-      LinearLayer fc2 = gelu == null ? null : consumerLinear(gelu.output(), byOutput);
+      LayerNormPattern norm2 = res1 == null ? null : normAfter(res1, norms);
+      LinearLayer fc1 = norm2 == null ? null : linearAfter(norm2.output(), linears);
+      GeluPattern gelu = fc1 == null ? null : geluAfter(fc1.output(), geluByInput);
+      LinearLayer fc2 = gelu == null ? null : linearAfter(gelu.output(), linears);
       String res2 = fc2 == null ? null : residualAfter(fc2.output());
       if (proj != null) roles.put(proj, Role.PROJ);
       if (fc1 != null) roles.put(fc1, Role.FC1);
@@ -81,34 +76,110 @@ public final class VitPatternFinder {
       blocks.add(new TransformerBlock(blocks.size(), norm1, qkv, a, proj, res1, norm2, fc1, gelu, fc2, res2));
     }
     for (LinearLayer l : linears) {
-      if (l.node().is("Conv")) roles.putIfAbsent(l, Role.PATCH_EMBED);
+      if (l.node().is("Conv") && l == linears.get(0)) roles.putIfAbsent(l, Role.PATCH_EMBED);
     }
     LayerNormPattern finalNorm = null;
     TransformerBlock last = blocks.get(blocks.size() - 1);
-    if (last.residual2() != null) finalNorm = normByInput.get(last.residual2());
-    // The head is the last constant-weight layer that no block claimed.
-    for (int i = linears.size() - 1; i >= 0; i--) {
+    if (last.residual2() != null) finalNorm = normAfter(last.residual2(), norms);
+    // Heads read the final norm across pooling and token selection (DeiT's distilled models have
+    // two); without a final norm the head is the last constant-weight layer no block claimed.
+    boolean headFound = false;
+    if (finalNorm != null) {
+      for (LinearLayer l : linearsAfterPooling(finalNorm.output(), linears)) {
+        if (!roles.containsKey(l)) {
+          roles.put(l, Role.HEAD);
+          headFound = true;
+        }
+      }
+    }
+    for (int i = linears.size() - 1; i >= 0 && !headFound; i--) {
       if (!roles.containsKey(linears.get(i))) {
         roles.put(linears.get(i), Role.HEAD);
-        break;
+        headFound = true;
+      }
+    }
+    Set<LayerNormPattern> inBlocks = new HashSet<>();
+    for (TransformerBlock b : blocks) {
+      if (b.norm1() != null) inBlocks.add(b.norm1());
+      if (b.norm2() != null) inBlocks.add(b.norm2());
+    }
+    LayerNormPattern embeddingNorm = null;
+    for (LinearLayer l : linears) {
+      if (roles.get(l) == Role.PATCH_EMBED) embeddingNorm = normAfter(l.output(), norms);
+    }
+    if (inBlocks.contains(embeddingNorm)) embeddingNorm = null;
+    // Swin's PatchMerging: a LayerNorm outside the blocks, then the reduction linear.
+    List<PatchMerging> merges = new ArrayList<>();
+    for (LayerNormPattern n : norms) {
+      if (inBlocks.contains(n) || n == finalNorm || n == embeddingNorm) continue;
+      LinearLayer next = linearAfter(n.output(), linears);
+      if (next != null && !roles.containsKey(next)) {
+        roles.put(next, Role.MERGE);
+        merges.add(new PatchMerging(n, next));
       }
     }
     List<LinearLayer> typed = new ArrayList<>();
     for (LinearLayer l : linears) typed.add(l.withRole(roles.getOrDefault(l, Role.OTHER)));
-    List<TransformerBlock> typedBlocks = new ArrayList<>();
-    for (TransformerBlock b : blocks) typedBlocks.add(retype(b, typed));
-    String embedSum = typedBlocks.get(0).norm1() == null ? null : typedBlocks.get(0).norm1().input();
-    return new VitStructure(typed, attentions, norms, gelus, typedBlocks, embedSum, finalNorm);
-  }
-
-  private static TransformerBlock retype(TransformerBlock b, List<LinearLayer> typed) {
     Map<Node, LinearLayer> byNode = new HashMap<>();
     for (LinearLayer l : typed) byNode.put(l.node(), l);
+    List<TransformerBlock> typedBlocks = new ArrayList<>();
+    for (TransformerBlock b : blocks) typedBlocks.add(retype(b, byNode));
+    List<PatchMerging> typedMerges = merges.stream().map(m -> new PatchMerging(m.norm(), byNode.get(m.reduction().node()))).toList();
+    String embedSum = typedBlocks.get(0).norm1() == null ? null : typedBlocks.get(0).norm1().input();
+    VitStructure found = new VitStructure(typed, attentions, norms, gelus, typedBlocks, embedSum, finalNorm, embeddingNorm, typedMerges,
+        List.of());
+    return found.withCoverage(Coverage.of(g, found));
+  }
+
+  private static TransformerBlock retype(TransformerBlock b, Map<Node, LinearLayer> byNode) {
     List<LinearLayer> qkv = b.qkv().stream().map(l -> byNode.get(l.node())).toList();
     return new TransformerBlock(b.index(), b.norm1(), qkv, b.attention(),
         b.proj() == null ? null : byNode.get(b.proj().node()), b.residual1(), b.norm2(),
         b.fc1() == null ? null : byNode.get(b.fc1().node()), b.gelu(),
         b.fc2() == null ? null : byNode.get(b.fc2().node()), b.residual2());
+  }
+
+  /** The first linear reading {@code tensor}, directly or across data movement. */
+  private LinearLayer linearAfter(String tensor, List<LinearLayer> linears) {
+    List<String> reach = move.forward(tensor);
+    for (String t : reach) {
+      for (LinearLayer l : linears) if (l.input().equals(t)) return l;
+    }
+    return null;
+  }
+
+  /** Linears reading {@code tensor} across data movement and token pooling (mean, average pool). */
+  private List<LinearLayer> linearsAfterPooling(String tensor, List<LinearLayer> linears) {
+    List<LinearLayer> out = new ArrayList<>();
+    ArrayDeque<String> todo = new ArrayDeque<>(List.of(tensor));
+    Set<String> seen = new HashSet<>();
+    while (!todo.isEmpty() && seen.size() < 64) {
+      String t = todo.poll();
+      if (!seen.add(t)) continue;
+      for (String r : move.forward(t)) {
+        for (LinearLayer l : linears) if (l.input().equals(r) && !out.contains(l)) out.add(l);
+        for (Node c : g.consumers(r)) {
+          if (POOLING.contains(c.opType())) todo.add(c.output(0));
+        }
+      }
+    }
+    return out;
+  }
+
+  private LayerNormPattern normAfter(String tensor, List<LayerNormPattern> norms) {
+    List<String> reach = move.forward(tensor);
+    for (String t : reach) {
+      for (LayerNormPattern n : norms) if (n.input().equals(t)) return n;
+    }
+    return null;
+  }
+
+  private GeluPattern geluAfter(String tensor, Map<String, GeluPattern> byInput) {
+    for (String t : move.forward(tensor)) {
+      GeluPattern ge = byInput.get(t);
+      if (ge != null) return ge;
+    }
+    return null;
   }
 
   // ---- linear layers ----
@@ -162,16 +233,22 @@ public final class VitPatternFinder {
     return out;
   }
 
-  /** The Q*K^T MatMul behind the logits, allowing a constant Mul/Div scale and a bias/mask Add. */
+  /**
+   * The Q*K^T MatMul behind the logits, across a constant Mul/Div scale, reshapes, and the bias
+   * and mask Adds (relative position bias, shifted-window mask, attention mask).
+   */
   private Node upstreamMatMul(String tensor) {
     Node n = g.producer(tensor);
-    for (int hops = 0; n != null && hops < 4; hops++) {
-      if (n.is("MatMul") && !g.isInitializer(n.input(1)) && !g.isInitializer(n.input(0))) return n;
+    for (int hops = 0; n != null && hops < 8; hops++) {
+      if (n.is("MatMul") && !isConstant(n.input(1)) && !isConstant(n.input(0))) return n;
       if ((n.is("Mul") || n.is("Div")) && isConstant(n.input(1))) n = g.producer(n.input(0));
       else if (n.is("Mul") && isConstant(n.input(0))) n = g.producer(n.input(1));
+      else if (n.is("Reshape") || n.is("Cast")) n = g.producer(n.input(0));
+      else if (n.is("Add") && isConstant(n.input(1))) n = g.producer(n.input(0));
+      else if (n.is("Add") && isConstant(n.input(0))) n = g.producer(n.input(1));
       else if (n.is("Add")) {
-        Node a = g.producer(n.input(0));
-        n = a != null && (a.is("MatMul") || a.is("Mul") || a.is("Div")) ? a : g.producer(n.input(1));
+        Node left = upstreamMatMul(n.input(0));
+        return left != null ? left : upstreamMatMul(n.input(1));
       } else return null;
     }
     return null;
@@ -189,7 +266,7 @@ public final class VitPatternFinder {
       if (l != null) return l;
       Node n = g.producer(t);
       if (n == null) return null;
-      if (PASS_THROUGH.contains(n.opType())) t = n.input(0);
+      if (move.moves(n, move.source(n))) t = move.source(n);
       else if ((n.is("Mul") || n.is("Div")) && isConstant(n.input(1))) t = n.input(0);
       else if (n.is("Mul") && isConstant(n.input(0))) t = n.input(1);
       else return null;
@@ -197,34 +274,20 @@ public final class VitPatternFinder {
     return null;
   }
 
-  /** Walks forward through data-movement ops to the linear consuming a tensor. */
-  private LinearLayer downstreamLinear(String tensor, Map<String, LinearLayer> byOutput) {
-    String t = tensor;
-    for (int hops = 0; hops < 8; hops++) {
-      LinearLayer l = consumerLinear(t, byOutput);
-      if (l != null) return l;
-      Node n = singleConsumer(t);
-      if (n == null || !PASS_THROUGH.contains(n.opType())) return null;
-      t = n.output(0);
-    }
-    return null;
-  }
-
-  private LinearLayer consumerLinear(String tensor, Map<String, LinearLayer> byOutput) {
-    for (LinearLayer l : byOutput.values()) if (l.input().equals(tensor)) return l;
-    return null;
-  }
-
-  /** The residual Add taking a branch output (through Identity/Dropout) plus the skip path. */
+  /**
+   * The residual Add taking a branch output plus the skip path, across data movement (window
+   * reverse, the reverse cyclic shift) and a constant layer scale.
+   */
   private String residualAfter(String branch) {
     String t = branch;
     for (int hops = 0; hops < 3; hops++) {
-      for (Node c : g.consumers(t)) {
+      String next = null;
+      for (Node c : move.consumersAfter(t)) {
         if (c.is("Add") && !isConstant(c.input(0)) && !isConstant(c.input(1))) return c.output(0);
+        if (c.is("Mul") && (isConstant(c.input(0)) || isConstant(c.input(1)))) next = c.output(0);
       }
-      Node n = singleConsumer(t);
-      if (n == null || !(n.is("Identity") || n.is("Dropout") || n.is("Mul"))) return null;
-      t = n.output(0);
+      if (next == null) return null;
+      t = next;
     }
     return null;
   }
@@ -313,11 +376,25 @@ public final class VitPatternFinder {
         Node pre = g.producer(n.input(0));
         if (pre == null || !(pre.is("Div") || pre.is("Mul")) || !isConstant(pre.input(1))) continue;
         geluTail(pre.input(0), n, List.of(pre, n), "erf").ifPresent(out::add);
+      } else if (n.is("Sigmoid")) {
+        sigmoidGelu(n).ifPresent(out::add);
       } else if (n.is("Tanh")) {
         tanhGeluHead(n).ifPresent(h -> geluTail(h.x(), n, h.nodes(), "tanh").ifPresent(out::add));
       }
     }
     return out;
+  }
+
+  /** The sigmoid approximation x * sigmoid(1.702 x). */
+  private Optional<GeluPattern> sigmoidGelu(Node sigmoid) {
+    Node scale = g.producer(sigmoid.input(0));
+    if (scale == null || !scale.is("Mul")) return Optional.empty();
+    int c = isConstant(scale.input(1)) ? 1 : isConstant(scale.input(0)) ? 0 : -1;
+    if (c < 0 || Math.abs(g.scalar(scale.input(c)).orElse(0f) - 1.702f) > 1e-3f) return Optional.empty();
+    String x = scale.input(1 - c);
+    Node mul = singleConsumer(sigmoid.output(0));
+    if (mul == null || !mul.is("Mul") || !x.equals(otherInput(mul, sigmoid.output(0)))) return Optional.empty();
+    return Optional.of(new GeluPattern(List.of(scale, sigmoid, mul), x, mul.output(0), "sigmoid"));
   }
 
   private record GeluHead(String x, List<Node> nodes) {}

@@ -176,11 +176,20 @@ public final class QdqBuilder {
 
   /** Replaces a float weight initializer by its integer codes and a DequantizeLinear. */
   public String quantizedWeight(String weight, QuantizedWeight w, Node consumer, int inputIndex) {
+    return placeWeight(weight, w, consumer, inputIndex, false);
+  }
+
+  /** The same weight codes, dequantized in the standard-op form ORT does not fuse ({@link #dequantizeUnfused}). */
+  public String quantizedWeightUnfused(String weight, QuantizedWeight w, Node consumer, int inputIndex) {
+    return placeWeight(weight, w, consumer, inputIndex, true);
+  }
+
+  private String placeWeight(String weight, QuantizedWeight w, Node consumer, int inputIndex, boolean unfused) {
     String codes = g.uniqueName(weight + "_quantized");
     DataType type = weightCarrier(w.range());
     g.putInitializer(isNibble(type)
         ? Tensors.nibbles(codes, type, w.codes(), w.shape()) : Tensors.bytes(codes, type, w.codes(), w.shape()));
-    String dq = dequantize(codes, w.params(), weight, type);
+    String dq = unfused ? dequantizeUnfused(codes, w.params(), weight) : dequantize(codes, w.params(), weight, type);
     g.setInput(consumer, inputIndex, dq);
     return dq;
   }

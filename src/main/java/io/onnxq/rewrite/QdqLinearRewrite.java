@@ -30,7 +30,15 @@ public final class QdqLinearRewrite implements Rewrite {
       TensorProto w = g.initializer(l.weight()).orElseThrow();
       QuantizedWeight qw = quantize(Tensors.toFloats(w), Tensors.shape(w), l.outAxis(), l.weight(), table);
       table.recordWeight(l.weight(), qw);
-      ctx.qdq().quantizedWeight(l.weight(), qw, l.node(), 1);
+      if (table.ptf(l.output()) != null) {
+        // The output is quantized per channel (the next LayerNorm's PTF input, as after Swin's
+        // PatchMerging): ORT would fuse DQ -> MatMul -> Q into a QLinearMatMul, which takes only a
+        // per-tensor output grid. A weight dequantized in standard ops keeps it out of that fusion.
+        ctx.qdq().declareRank(l.weight(), qw.shape().length);
+        ctx.qdq().quantizedWeightUnfused(l.weight(), qw, l.node(), 1);
+      } else {
+        ctx.qdq().quantizedWeight(l.weight(), qw, l.node(), 1);
+      }
       if (table.hasActivation(l.input())) {
         ctx.qdq().quantizeFor(l.input(), table.activation(l.input()), Set.of(l.node()));
       }

@@ -62,4 +62,24 @@ class TestModelsTest {
     System.err.println("testmodel " + opset + " PTS+LIS 8/8/4: " + e.text());
     assertTrue(e.agreement() >= 93, e.text());
   }
+
+  /** The Fashion-MNIST Swin: shifted windows, relative position bias, PatchMerging. */
+  @ParameterizedTest
+  @CsvSource({"w8a8, 0.5", "pts_lis, 1.0"})
+  void swinKeepsItsAccuracy(String config, double maxDrop) {
+    ModelProto fp32 = ModelIO.readProto(TestData.TESTMODELS.resolve("swin_fmnist_op17.onnx"));
+    ConvertOptions o = config.equals("w8a8") ? ConvertOptions.defaults() : ConvertOptions.defaults().withFqVit(true, true);
+    ModelProto q = new Converter(o, Progress.SILENT).convert(new OnnxModel(fp32), calib, "swin").model();
+    if (!config.equals("w8a8")) {
+      List<Verifier.OpResult> checks = new Verifier(16, Progress.SILENT).verify(q, calib);
+      assertEquals(3, checks.size(), "PtsLayerNorm, LogIntSoftmax and LogIntAttnMatMul are all checked");
+      for (Verifier.OpResult r : checks) assertEquals(0, r.mismatches(), r.toString());
+    }
+    List<EvalResult> r = new Evaluator(100, Progress.SILENT).evaluate(List.of(fp32, q), fp32, test);
+    double drop = r.get(0).top1() - r.get(1).top1();
+    System.err.printf("testmodel swin %s: fp32 %.1f, quantized %.1f, agreement %.1f%n", config, r.get(0).top1(),
+        r.get(1).top1(), r.get(1).agreement());
+    assertTrue(r.get(0).top1() >= 85, "the trained Swin scores " + r.get(0).top1());
+    assertTrue(drop <= maxDrop, "top-1 drop " + drop);
+  }
 }
