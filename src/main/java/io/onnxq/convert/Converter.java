@@ -61,6 +61,7 @@ public final class Converter {
     double calibSeconds = (System.nanoTime() - tc) / 1e9;
 
     ModelProto out = ModelRewriter.rewrite(model, structure, table, options);
+    DeploymentCheck.run(out, calib, options.batchSize());
 
     List<QuantReport.LayerEntry> layers = layerErrors(fp32, out, structure, calib);
     QuantReport report = new QuantReport(modelName, null, options.method().cliName(), options, calib.size(),

@@ -31,7 +31,7 @@ public final class QuantPlanner {
       t.addActivation(a.kInput(), "attn.k", act, false);
       t.addActivation(a.vInput(), "attn.v", act, false);
       if (o.logIntSoftmax()) {
-        t.addActivation(a.logits(), "attn.logits", act, false);
+        t.addActivation(a.logits(), "attn.logits", act, false, a.unmaskedLogits());
       } else if (o.probs() == ConvertOptions.Probs.UNIFORM) {
         t.addActivation(a.probs(), "attn.probs", IntRange.uint(o.lowBit() ? o.aBits() : o.attnBits()), false);
       }
@@ -57,7 +57,8 @@ public final class QuantPlanner {
     }
     for (TransformerBlock b : s.blocks()) {
       for (LinearLayer l : b.qkv()) t.addActivation(l.output(), "qkv.output", act, false);
-      if (b.attention() != null) t.addActivation(b.attention().logits(), "attn.logits", act, false);
+      Attention a = b.attention();
+      if (a != null) t.addActivation(a.logits(), "attn.logits", act, false, a.unmaskedLogits());
       if (b.proj() != null) t.addActivation(b.proj().output(), "proj.output", act, false);
       if (b.fc2() != null) t.addActivation(b.fc2().output(), "fc2.output", act, false);
     }

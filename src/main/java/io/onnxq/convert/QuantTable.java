@@ -16,8 +16,11 @@ import java.util.Map;
  * calibration, their parameters. Rewrites read it; the report is built from it.
  */
 public final class QuantTable {
-  /** A quantized activation: its role in the network and integer grid; ptf = per-channel PTF. */
-  public record ActivationSite(String tensor, String role, IntRange range, boolean ptf) {}
+  /**
+   * A quantized activation: its role in the network and integer grid; ptf = per-channel PTF;
+   * {@code observed} is the tensor whose statistics choose the grid (usually the tensor itself).
+   */
+  public record ActivationSite(String tensor, String role, IntRange range, boolean ptf, String observed) {}
 
   private final Map<String, ActivationSite> activations = new LinkedHashMap<>();
   private final Map<String, IntRange> weights = new LinkedHashMap<>();
@@ -32,8 +35,13 @@ public final class QuantTable {
   private String observer = "";
 
   public void addActivation(String tensor, String role, IntRange range, boolean ptf) {
+    addActivation(tensor, role, range, ptf, tensor);
+  }
+
+  /** An activation whose grid is chosen on the statistics of another tensor (see ActivationSite). */
+  public void addActivation(String tensor, String role, IntRange range, boolean ptf, String observed) {
     ActivationSite old = activations.get(tensor);
-    if (old == null || (ptf && !old.ptf())) activations.put(tensor, new ActivationSite(tensor, role, range, ptf));
+    if (old == null || (ptf && !old.ptf())) activations.put(tensor, new ActivationSite(tensor, role, range, ptf, observed));
   }
 
   public void addWeight(String initializer, String role, IntRange range) {
@@ -43,7 +51,10 @@ public final class QuantTable {
 
   public List<Tap> taps() {
     List<Tap> taps = new ArrayList<>();
-    for (ActivationSite s : activations.values()) taps.add(new Tap(s.tensor(), s.ptf()));
+    for (ActivationSite s : activations.values()) {
+      Tap tap = new Tap(s.observed(), s.ptf());
+      if (!taps.contains(tap)) taps.add(tap);
+    }
     return taps;
   }
 
@@ -52,13 +63,13 @@ public final class QuantTable {
     observer = stats.kind().cliName();
     for (ActivationSite s : activations.values()) {
       if (s.ptf()) {
-        PtfParams p = stats.ptf(s.tensor(), s.range());
+        PtfParams p = stats.ptf(s.observed(), s.range());
         ptfParams.put(s.tensor(), p);
-        int rank = stats.shape(s.tensor()).length;
+        int rank = stats.shape(s.observed()).length;
         params.put(s.tensor(), p.toQuantParams(rank - 1));
         declareRank(s.tensor(), rank);
       } else {
-        params.put(s.tensor(), stats.params(s.tensor(), s.range()));
+        params.put(s.tensor(), stats.params(s.observed(), s.range()));
       }
     }
   }

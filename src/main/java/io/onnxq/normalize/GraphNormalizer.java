@@ -22,7 +22,7 @@ public final class GraphNormalizer {
         NoOpElimination.apply(model.graph(), new ElementTypes(model.graph(), model.original().getGraph().getValueInfoList()));
     int transposes = TransposePairElimination.apply(model.graph());
     model.graph().removeDeadCode();
-    return new NormalizationReport(noOps.identities(), noOps.dropouts(), noOps.casts(), folded.constants(),
-        folded.shapes(), transposes);
+    return new NormalizationReport(noOps.identities(), noOps.dropouts(), noOps.casts(), noOps.nanGuards(),
+        folded.constants(), folded.shapes(), transposes);
   }
 }

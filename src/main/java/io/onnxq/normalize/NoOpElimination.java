@@ -12,12 +12,13 @@ import java.util.Set;
 final class NoOpElimination {
   private NoOpElimination() {}
 
-  record Counts(int identities, int dropouts, int casts) {}
+  record Counts(int identities, int dropouts, int casts, int nanGuards) {}
 
   static Counts apply(Graph g, ElementTypes types) {
     int identities = 0;
     int dropouts = 0;
     int casts = 0;
+    int nanGuards = 0;
     for (Node n : g.topologicalOrder()) {
       if (n.is("Identity")) {
         if (bypass(g, n)) identities++;
@@ -25,9 +26,13 @@ final class NoOpElimination {
         if (bypass(g, n)) dropouts++;
       } else if (n.is("Cast") && types.of(n.input(0)) != 0 && types.of(n.input(0)) == n.intAttr("to", -1)) {
         if (bypass(g, n)) casts++;
+      } else if (n.is("Where") && softmaxNanGuard(g, n)) {
+        g.rewire(n.output(0), n.input(2), Set.of(n));
+        g.remove(n);
+        nanGuards++;
       }
     }
-    return new Counts(identities, dropouts, casts);
+    return new Counts(identities, dropouts, casts, nanGuards);
   }
 
   private static boolean inferenceDropout(Graph g, Node n) {
@@ -37,6 +42,18 @@ final class NoOpElimination {
     }
     String training = n.input(2);
     return training.isEmpty() || g.scalar(training).map(v -> v == 0f).orElse(false);
+  }
+
+  /**
+   * Where(IsNaN(p), 0, p) after a Softmax (the dynamo exporter's SDPA at opset 21): it only acts on a
+   * row whose logits are all -inf, which an image transformer's constant masks never produce.
+   */
+  private static boolean softmaxNanGuard(Graph g, Node where) {
+    String p = where.input(2);
+    Node sm = g.producer(p);
+    Node isNan = g.producer(where.input(0));
+    return sm != null && sm.is("Softmax") && isNan != null && isNan.is("IsNaN") && isNan.input(0).equals(p)
+        && g.scalar(where.input(1)).map(v -> v == 0f).orElse(false) && !g.isGraphOutput(where.output(0));
   }
 
   /** Points the consumers of the node's output at its input; a graph output keeps its producer. */

@@ -228,7 +228,7 @@ public final class VitPatternFinder {
       for (Node c : g.consumers(sm.output(0))) {
         if (c.is("MatMul") && c.input(0).equals(sm.output(0)) && !g.isInitializer(c.input(1))) av = c;
       }
-      if (qk != null && av != null) out.add(Attention.of(qk, sm, av));
+      if (qk != null && av != null) out.add(Attention.of(qk, sm, av, unmasked(sm.input(0))));
     }
     return out;
   }
@@ -252,6 +252,35 @@ public final class VitPatternFinder {
       } else return null;
     }
     return null;
+  }
+
+  /** The logits before a constant mask Add on the way to the Softmax, or the logits themselves. */
+  private String unmasked(String logits) {
+    String t = logits;
+    for (int hops = 0; hops < 6; hops++) {
+      Node n = g.producer(t);
+      if (n == null) return logits;
+      if (n.is("Reshape")) t = n.input(0);
+      else if (n.is("Add") && isMask(n.input(1))) return n.input(0);
+      else if (n.is("Add") && isMask(n.input(0))) return n.input(1);
+      else if (n.is("Add") && isConstant(n.input(1))) t = n.input(0);
+      else if (n.is("Add") && isConstant(n.input(0))) t = n.input(1);
+      else return logits;
+    }
+    return logits;
+  }
+
+  /** A constant of zeros and one large negative value: it removes entries from the Softmax. */
+  private boolean isMask(String name) {
+    Optional<TensorProto> c = g.constant(name);
+    if (c.isEmpty() || Tensors.numel(Tensors.shape(c.get())) < 2) return false;
+    float low = 0;
+    for (float v : Tensors.toFloats(c.get())) {
+      if (v == 0) continue;
+      if (v > -30 || (low != 0 && v != low)) return false;
+      low = v;
+    }
+    return low != 0;
   }
 
   private boolean isConstant(String name) {
