@@ -2,10 +2,11 @@
 # Exporter/architecture table: every random-weight export in testmodels/exports, as `inspect`
 # sees it, converted with W8A8, --pts --lis and --adalog --wbits 4 --abits 4 (8 calibration images
 # from imagenet-val100), checked with `verify` (4 images) and compared with its FP32 logits on 100
-# imagenet-sample images. Writes $OUT/exports/table.md.
+# imagenet-sample images ($EVAL_COUNT, default 100). Writes $OUT/exports/table.md.
 source "$(dirname "$0")/common.sh"
 EXPORTS="$ROOT/testmodels/exports"
 O="$OUT/exports"; mkdir -p "$O"
+EVAL_COUNT="${EVAL_COUNT:-100}"
 python3 - "$EXPORTS/manifest.json" > "$O/models.tsv" <<'PY'
 import json, sys
 for m in json.load(open(sys.argv[1])):
@@ -25,7 +26,7 @@ while IFS=$'\t' read -r file pre source exporter attention opset family; do
     if [ "$cfg" != w8a8 ]; then
       onnxq verify "$O/${n}_$cfg.onnx" --calib "$CALIB" --calib-count 4 --preprocess "$pre" --json > "$O/${n}_$cfg.verify.json"
     fi
-    onnxq eval "$O/${n}_$cfg.onnx" --data "$EVAL" --limit 100 --ref "$f" --preprocess "$pre" --json > "$O/${n}_$cfg.eval.json"
+    onnxq eval "$O/${n}_$cfg.onnx" --data "$EVAL" --limit "$EVAL_COUNT" --ref "$f" --preprocess "$pre" --json > "$O/${n}_$cfg.eval.json"
   done
 done < "$O/models.tsv"
 python3 - "$O" > "$O/table.md" <<'PY'

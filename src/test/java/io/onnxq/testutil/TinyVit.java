@@ -13,7 +13,7 @@ import java.util.List;
  */
 public final class TinyVit {
   public enum Norm { FUSED, DECOMPOSED }
-  public enum Gelu { ERF, TANH, OP }
+  public enum Gelu { ERF, TANH, SIGMOID, OP }
   public enum Scale { MUL_Q, DIV_AFTER, SPLIT_QK }
 
   public static final int DIM = 8;
@@ -92,6 +92,7 @@ public final class TinyVit {
       case OP -> b.node("Gelu", x);
       case ERF -> b.node("Mul", b.node("Mul", x, b.node("Add", b.node("Erf", b.node("Div", x, b.scalar(1.4142135f))),
           b.scalar(1))), b.scalar(0.5f));
+      case SIGMOID -> b.node("Mul", x, b.node("Sigmoid", b.node("Mul", x, b.scalar(1.702f))));
       case TANH -> {
         String cube = b.node("Mul", b.node("Mul", x, x), x);
         String inner = b.node("Mul", b.node("Add", x, b.node("Mul", cube, b.scalar(0.044715f))), b.scalar(0.7978845608f));
