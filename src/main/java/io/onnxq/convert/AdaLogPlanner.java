@@ -107,7 +107,9 @@ public final class AdaLogPlanner {
     // Only MatMul weights ([in, out]) with a bias to absorb the shift, behind a LayerNorm with its
     // own affine initializers (Swin's bias-free PatchMerging reduction keeps its LayerNorm as is).
     if (ln.gamma() == null || ln.beta() == null) return;
-    for (LinearLayer l : next) if (l.outAxis() != 1 || l.bias() == null || !l.input().equals(next.get(0).input())) return;
+    for (LinearLayer l : next) {
+      if (l.outAxis() != 1 || l.bias() == null || !l.input().equals(next.get(0).input())) return;
+    }
     Captured x = cap.get(next.get(0).input());
     int c = x.lastDim();
     ChannelReparam r = ChannelReparam.fromRows(x.data(), x.rows(), c, IntRange.uint(o.aBits()));

@@ -28,7 +28,6 @@ final class Movement {
   boolean moves(Node n, String tensor) {
     if (!OPS.contains(n.opType()) || !n.domain().isEmpty() && !n.domain().equals("ai.onnx")) return false;
     if (n.is("Concat")) return true;
-    if (n.is("Pad") && n.inputCount() > 2 && tensor.equals(n.input(2))) return false;
     return n.input(0).equals(tensor);
   }
 

@@ -124,10 +124,11 @@ public final class VitPatternFinder {
     for (LinearLayer l : typed) byNode.put(l.node(), l);
     List<TransformerBlock> typedBlocks = new ArrayList<>();
     for (TransformerBlock b : blocks) typedBlocks.add(retype(b, byNode));
-    List<PatchMerging> typedMerges = merges.stream().map(m -> new PatchMerging(m.norm(), byNode.get(m.reduction().node()))).toList();
+    List<PatchMerging> typedMerges =
+        merges.stream().map(m -> new PatchMerging(m.norm(), byNode.get(m.reduction().node()))).toList();
     String embedSum = typedBlocks.get(0).norm1() == null ? null : typedBlocks.get(0).norm1().input();
-    VitStructure found = new VitStructure(typed, attentions, norms, gelus, typedBlocks, embedSum, finalNorm, embeddingNorm, typedMerges,
-        List.of());
+    VitStructure found = new VitStructure(typed, attentions, norms, gelus, typedBlocks, embedSum, finalNorm,
+        embeddingNorm, typedMerges, List.of());
     return found.withCoverage(Coverage.of(g, found));
   }
 
