@@ -40,6 +40,7 @@ public final class ActivationCapture {
       int done = 0;
       for (Batches.Batch b : new Batches(data, batchSize)) {
         Map<String, OrtModel.Output> out = ort.run(b.data(), data.sampleShape(), b.count(), names);
+        for (Map.Entry<String, OrtModel.Output> e : out.entrySet()) Calibrator.checkFinite(e.getKey(), e.getValue().floats(), b);
         for (String t : rowTaps) {
           OrtModel.Output o = out.get(t);
           int c = o.lastDim();

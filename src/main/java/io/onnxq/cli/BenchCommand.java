@@ -1,5 +1,6 @@
 package io.onnxq.cli;
 
+import io.onnxq.data.Batches;
 import io.onnxq.data.Dataset;
 import io.onnxq.eval.LatencyBench;
 import io.onnxq.model.ModelIO;
@@ -26,11 +27,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, description = "where the input sample comes from (.npy or image folder)")
   Path data;
 
-  @Option(names = "--runs", defaultValue = "50", description = "timed runs (default: ${DEFAULT-VALUE})") int runs;
+  @Option(names = "--runs", defaultValue = "50", converter = PositiveInt.class, description = "timed runs (default: ${DEFAULT-VALUE})") int runs;
 
-  @Option(names = "--warmup", defaultValue = "10", description = "warm-up runs (default: ${DEFAULT-VALUE})") int warmup;
+  @Option(names = "--warmup", defaultValue = "10", converter = PositiveInt.NonNegative.class, description = "warm-up runs (default: ${DEFAULT-VALUE})") int warmup;
 
-  @Option(names = "--threads", defaultValue = "0", description = "intra-op threads, 0 = ORT default") int threads;
+  @Option(names = "--threads", defaultValue = "0", converter = PositiveInt.NonNegative.class, description = "intra-op threads, 0 = ORT default") int threads;
 
   @Option(names = "--json", description = "print one JSON object") boolean json;
 
@@ -40,6 +41,7 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Dataset ds = dataOptions.open(data, null, 1);
     float[] sample = ds.sample(0);
+    Batches.checkFinite(ds, 0, sample);
     Map<String, Object> results = new LinkedHashMap<>();
     for (Path m : models) {
       ModelProto proto = ModelIO.readProto(m);

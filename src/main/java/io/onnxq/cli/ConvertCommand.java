@@ -9,6 +9,7 @@ import io.onnxq.convert.QuantReport;
 import io.onnxq.data.Dataset;
 import io.onnxq.model.ModelIO;
 import io.onnxq.model.OnnxModel;
+import io.onnxq.model.OutputFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -28,7 +29,8 @@ final class ConvertCommand implements Callable<Integer> {
   @Option(names = "--calib", required = true, description = "calibration data: a float32 NCHW .npy or an image folder")
   Path calib;
 
-  @Option(names = "--calib-count", defaultValue = "100", description = "calibration samples to use (default: ${DEFAULT-VALUE})")
+  @Option(names = "--calib-count", defaultValue = "100", converter = PositiveInt.class,
+      description = "calibration samples to use, at least 1; all when the data has fewer (default: ${DEFAULT-VALUE})")
   int calibCount;
 
   @Option(names = "--method", defaultValue = "minmax",
@@ -81,7 +83,7 @@ final class ConvertCommand implements Callable<Integer> {
       description = "custom ops as model-local functions (functions) or with their bodies expanded (inline) (default: ${DEFAULT-VALUE})")
   String emit;
 
-  @Option(names = "--batch-size", defaultValue = "8", description = "calibration batch size (default: ${DEFAULT-VALUE})")
+  @Option(names = "--batch-size", defaultValue = "8", converter = PositiveInt.class, description = "calibration batch size (default: ${DEFAULT-VALUE})")
   int batchSize;
 
   @Option(names = "--report", description = "write a JSON report of every quantized tensor and per-layer error")
@@ -94,9 +96,7 @@ final class ConvertCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path out = output != null ? output : defaultOutput(model);
-    if (Files.exists(out) && Files.exists(model) && Files.isSameFile(out, model)) {
-      throw new OnnxqException("output path is the input model; choose another -o: " + out);
-    }
+    OutputFiles files = outputFiles(out);
     if (batchSize < 1) throw new OnnxqException("--batch-size must be at least 1");
     int bits = attnBits != null ? attnBits : lis ? 4 : 8;
     if (bits != 4 && bits != 8) throw new OnnxqException("--attn-bits must be 4 or 8, got " + bits);
@@ -119,16 +119,30 @@ final class ConvertCommand implements Callable<Integer> {
     Dataset ds = data.open(calib, null, calibCount);
     Progress progress = quiet ? Progress.SILENT : Progress.stderr();
     Converter.Result r = new Converter(opts, progress).convert(m, ds, model.toString());
-    ModelIO.write(r.model(), out);
     QuantReport rep = r.report();
-    if (report != null) {
-      QuantReport withOut = rep.withOutput(out.toString());
-      ModelIO.writeAtomically(report, os -> Json.MAPPER.writeValue(os, withOut));
+    try (files) { // all outputs appear together or none does
+      files.write(out, r.model()::writeTo);
+      if (report != null) {
+        QuantReport withOut = rep.withOutput(out.toString());
+        files.write(report, os -> Json.MAPPER.writeValue(os, withOut));
+      }
+      files.commit();
     }
     double worst = rep.layers().stream().mapToDouble(QuantReport.LayerEntry::sqnrDb).min().orElse(Double.NaN);
     System.out.printf(Locale.ROOT, "wrote %s (%.1f MB -> %.1f MB) in %.1f s; %d tensors quantized, worst layer SQNR %.1f dB%n",
         out, rep.inputBytes() / 1e6, rep.outputBytes() / 1e6, rep.totalSeconds(), rep.tensors().size(), worst);
     return 0;
+  }
+
+  /** Checks every output against the inputs and each other before any work is done; nothing is written yet. */
+  private OutputFiles outputFiles(Path out) {
+    OutputFiles files = new OutputFiles()
+        .input(model, "the input model")
+        .input(calib, "the calibration data");
+    files.output(out, "-o");
+    if (report != null) files.output(report, "--report");
+    if (files.replacesExisting()) files.inputs(ModelIO.externalDataFiles(model), "external data of the input model");
+    return files;
   }
 
   private ConvertOptions.WeightRange weightRange() {

@@ -14,7 +14,7 @@ final class DataOptions {
           + "vit (mean = std = 0.5, crop ratio 0.9) or none (default: ${DEFAULT-VALUE}); ignored for .npy")
   String preprocess;
 
-  @Option(names = "--image-size", defaultValue = "224", description = "model input size for image folders (default: ${DEFAULT-VALUE})")
+  @Option(names = "--image-size", defaultValue = "224", converter = PositiveInt.class, description = "model input size for image folders (default: ${DEFAULT-VALUE})")
   int imageSize;
 
   Dataset open(Path path, Path labels, int limit) {

@@ -32,9 +32,10 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--ref", description = "FP32 reference model for agreement and logit cosine") Path ref;
 
-  @Option(names = "--limit", defaultValue = "0", description = "evaluate only the first N samples (0 = all)") int limit;
+  @Option(names = "--limit", defaultValue = "0", converter = PositiveInt.NonNegative.class,
+      description = "evaluate only the first N samples (0 = all)") int limit;
 
-  @Option(names = "--batch-size", defaultValue = "16", description = "batch size (default: ${DEFAULT-VALUE})") int batchSize;
+  @Option(names = "--batch-size", defaultValue = "16", converter = PositiveInt.class, description = "batch size (default: ${DEFAULT-VALUE})") int batchSize;
 
   @Option(names = "--json", description = "print one JSON object") boolean json;
 
@@ -58,7 +59,8 @@ final class EvalCommand implements Callable<Integer> {
     // Every model, the reference too, runs on the same batches, so they share one batch size.
     int batch = BatchProbe.limit(all, names, ds.sampleShape(), ds.size(), batchSize, "evaluating", System.err::println)
         .batchSize(batchSize);
-    List<EvalResult> res = new Evaluator(batch, json ? Progress.SILENT : Progress.stderr()).evaluate(ms, r, ds);
+    List<EvalResult> res = new Evaluator(batch, json ? Progress.SILENT : Progress.stderr()).evaluate(ms, names.subList(0, ms.size()), r,
+        String.valueOf(ref), ds);
     if (json) {
       Map<String, EvalResult> out = new LinkedHashMap<>();
       for (int i = 0; i < models.size(); i++) out.put(models.get(i).toString(), res.get(i));

@@ -27,12 +27,13 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--calib", required = true, description = "data to run: a float32 NCHW .npy or an image folder")
   Path calib;
 
-  @Option(names = "--calib-count", defaultValue = "16", description = "samples to run (default: ${DEFAULT-VALUE})")
+  @Option(names = "--calib-count", defaultValue = "16", converter = PositiveInt.class,
+      description = "samples to run, at least 1; all when the data has fewer (default: ${DEFAULT-VALUE})")
   int count;
 
   @Option(names = "--ref", description = "FP32 model: also report end-to-end top-1 agreement and logit cosine") Path ref;
 
-  @Option(names = "--batch-size", defaultValue = "8", description = "batch size (default: ${DEFAULT-VALUE})") int batchSize;
+  @Option(names = "--batch-size", defaultValue = "8", converter = PositiveInt.class, description = "batch size (default: ${DEFAULT-VALUE})") int batchSize;
 
   @Option(names = "--json", description = "print one JSON object") boolean json;
 

@@ -16,7 +16,7 @@ import java.util.concurrent.Future;
  *
  * <p>Samples of a batch are loaded on two threads, because JPEG decoding plus resizing costs about
  * as much as a CPU inference step; each sample is written to its own slot, so the result does not
- * depend on thread timing.
+ * depend on thread timing. Every sample is checked to be finite (see {@link #checkFinite}).
  */
 public final class Batches implements Iterable<Batches.Batch> {
   // Shared daemon threads: no shutdown needed, and they never keep the JVM alive.
@@ -49,6 +49,28 @@ public final class Batches implements Iterable<Batches.Batch> {
    */
   public record Batch(int start, int count, float[] data, long[] shape, long[] labels) {}
 
+  /**
+   * Refuses a sample holding NaN or +-Infinity: one such value poisons every statistic it reaches
+   * (calibration ranges, PTF factors, logits), so it is reported where it enters, for every
+   * command that reads data through batches.
+   */
+  public static void checkFinite(Dataset dataset, int index, float[] sample) {
+    for (int k = 0; k < sample.length; k++) {
+      if (!Float.isFinite(sample[k])) {
+        String name = dataset.sampleName(index);
+        throw new OnnxqException(
+            "sample "
+                + index
+                + (name.equals("#" + index) ? "" : " (" + name + ")")
+                + " holds a non-finite value ("
+                + sample[k]
+                + " at element "
+                + k
+                + "); calibration and evaluation data must be finite");
+      }
+    }
+  }
+
   public int batchCount() {
     return (dataset.size() + batchSize - 1) / batchSize;
   }
@@ -80,6 +102,7 @@ public final class Batches implements Iterable<Batches.Batch> {
                           + " values, expected "
                           + len);
                 }
+                checkFinite(dataset, start + slot, s);
                 System.arraycopy(s, 0, data, slot * len, len);
               }));
     }

@@ -29,7 +29,18 @@ import javax.imageio.stream.ImageInputStream;
  * On the 1000 imagenet-sample JPEGs the decoded pixels equal Pillow 9.4's exactly.
  */
 public final class ImageDecoder {
-  private static final long MAX_PIXELS = 100_000_000L;
+  /** Largest accepted width or height. */
+  public static final int MAX_SIDE = 16_384;
+
+  /** Largest accepted area: 64 Mi pixels (192 MiB of RGB bytes). */
+  public static final long MAX_PIXELS = 64L << 20;
+
+  /**
+   * Largest accepted long-to-short side ratio. The short-side resize scales the long side by the
+   * same factor, so a 1x20000 image would become 248 x 4960000; at 100:1 a 224 model input needs
+   * at most a 248 x 24800 intermediate.
+   */
+  public static final int MAX_ASPECT = 100;
 
   private ImageDecoder() {}
 
@@ -52,8 +63,9 @@ public final class ImageDecoder {
         reader.setInput(in, true, true);
         reader.addIIOReadWarningListener((r, msg) -> warnings.add(msg));
         // Refuse absurd sizes before allocating (a few-KB file can declare 60000x60000).
-        if ((long) reader.getWidth(0) * reader.getHeight(0) > MAX_PIXELS) {
-          throw fail(file, reader.getWidth(0) + "x" + reader.getHeight(0) + " is too large");
+        String bad = checkSize(reader.getWidth(0), reader.getHeight(0));
+        if (bad != null) {
+          throw fail(file, bad);
         }
         img = reader.read(0, rawColourParam(reader));
       } finally {
@@ -84,6 +96,25 @@ public final class ImageDecoder {
     } catch (OnnxqException e) {
       throw fail(file, e.getMessage());
     }
+  }
+
+  /**
+   * Why a width x height image is refused, or null when it is accepted: each side must be 1 to
+   * {@link #MAX_SIDE}, the area at most {@link #MAX_PIXELS} and the aspect ratio at most
+   * {@link #MAX_ASPECT}:1.
+   */
+  public static String checkSize(long w, long h) {
+    if (w < 1 || h < 1) {
+      return w + "x" + h + " has no pixels";
+    }
+    if (w > MAX_SIDE || h > MAX_SIDE || w * h > MAX_PIXELS) {
+      return w + "x" + h + " is too large (at most " + MAX_SIDE + " pixels a side and "
+          + (MAX_PIXELS >> 20) + "M pixels)";
+    }
+    if (Math.max(w, h) > (long) MAX_ASPECT * Math.min(w, h)) {
+      return w + "x" + h + " is too elongated (aspect ratio at most " + MAX_ASPECT + ":1)";
+    }
+    return null;
   }
 
   /**

@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  *
  * <p>With a labels TSV ({@code labels.tsv} in the folder by default) the samples are exactly the
  * TSV's rows in order: column 1 is a path relative to the folder, column 2 the class index, further
- * columns are ignored, and a first line whose second column is not an integer is a header. Without
+ * columns are ignored, and a first line whose second column does not look like an integer
+ * (optional sign and digits) is a header; an integer too large for a class index is an error. Without
  * one, the samples are all .jpg/.jpeg/.png files sorted by relative path, so runs are repeatable.
  */
 public final class ImageFolderDataset implements Dataset {
@@ -116,18 +117,24 @@ public final class ImageFolderDataset implements Dataset {
         throw new OnnxqException(
             tsv + " line " + (i + 1) + ": expected <file>TAB<class index>, got '" + line + "'");
       }
-      long label;
-      try {
-        label = Long.parseLong(cols[1].strip());
-      } catch (NumberFormatException e) {
-        if (first) {
-          first = false;
-          continue; // header line
-        }
+      String field = cols[1].strip();
+      boolean integerLike = field.matches("[+-]?\\d+");
+      if (first && !integerLike) {
+        first = false;
+        continue; // header line: only when its class column is not a number at all
+      }
+      first = false;
+      if (!integerLike) {
         throw new OnnxqException(
             tsv + " line " + (i + 1) + ": class index '" + cols[1] + "' is not an integer");
       }
-      first = false;
+      long label;
+      try {
+        label = Long.parseLong(field);
+      } catch (NumberFormatException e) {
+        throw new OnnxqException(
+            tsv + " line " + (i + 1) + ": class index '" + field + "' is out of range");
+      }
       String name = cols[0].strip();
       if (!Files.isRegularFile(root.resolve(name))) {
         throw new OnnxqException(

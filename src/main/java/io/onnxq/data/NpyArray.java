@@ -133,10 +133,17 @@ public final class NpyArray {
                   }
                 })
             .toArray();
+    long count = 1;
     for (long dim : shape) {
       if (dim < 0) {
         throw bad(file, "negative dimension in npy header");
       }
+      // Refuse shapes whose byte size overflows a long (e.g. (100000, 100000, 100000) of <f8-like
+      // sizes) here, so later size arithmetic never overflows.
+      if (dim != 0 && count > Long.MAX_VALUE / 8 / dim) {
+        throw bad(file, "shape (" + s.group(1).trim() + ") in npy header has too many elements");
+      }
+      count *= dim;
     }
     return new NpyArray(file, dtype, shape, dataOffset);
   }

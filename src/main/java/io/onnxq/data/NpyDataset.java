@@ -40,8 +40,11 @@ public final class NpyDataset implements Dataset {
     sampleShape = new int[shape.length - 1];
     long len = 1;
     for (int i = 1; i < shape.length; i++) {
-      sampleShape[i - 1] = Math.toIntExact(shape[i]);
-      len *= shape[i];
+      len *= shape[i]; // cannot overflow: NpyArray bounds the element count
+      if (len > Integer.MAX_VALUE / 2) {
+        break;
+      }
+      sampleShape[i - 1] = (int) shape[i];
     }
     if (len > Integer.MAX_VALUE / 2) {
       throw new OnnxqException("samples in " + dataFile + " are too large: " + len + " elements");

@@ -108,6 +108,12 @@ public enum Preprocess {
     if (ow == w && oh == h) {
       return img;
     }
+    // Guards images that did not come through ImageDecoder's size checks, and huge --image-size.
+    if ((long) ow * oh > ImageDecoder.MAX_PIXELS || ow < 1 || oh < 1) {
+      throw new OnnxqException(
+          "resizing " + w + "x" + h + " to short side " + shortSide + " would give " + ow + "x" + oh
+              + "; the image is too elongated or the image size too large");
+    }
     return BicubicResize.resize(img, ow, oh);
   }
 

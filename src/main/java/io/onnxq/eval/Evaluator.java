@@ -1,5 +1,6 @@
 package io.onnxq.eval;
 
+import io.onnxq.OnnxqException;
 import io.onnxq.calib.LayerErrorMeter;
 import io.onnxq.calib.Progress;
 import io.onnxq.data.Batches;
@@ -28,6 +29,18 @@ public final class Evaluator {
   }
 
   public List<EvalResult> evaluate(List<ModelProto> models, ModelProto refOrNull, Dataset data) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < models.size(); i++) names.add(models.size() == 1 ? "the model" : "model " + (i + 1));
+    return evaluate(models, names, refOrNull, "the reference", data);
+  }
+
+  /**
+   * @param names how errors name each model (e.g. its file)
+   * @param refName how errors name the reference
+   */
+  public List<EvalResult> evaluate(List<ModelProto> models, List<String> names, ModelProto refOrNull, String refName,
+      Dataset data) {
+    if (names.size() != models.size()) throw new IllegalArgumentException(names.size() + " names for " + models.size() + " models");
     List<OrtModel> sessions = new ArrayList<>();
     try (OrtModel ref = refOrNull == null ? null : new OrtModel(refOrNull)) {
       for (ModelProto m : models) sessions.add(new OrtModel(m));
@@ -37,9 +50,27 @@ public final class Evaluator {
         tallies.add(new Tally());
       }
       int n = 0;
+      int classes = -1;
       for (Batches.Batch b : new Batches(data, batchSize)) {
         float[] refLogits = ref == null ? null : logits(ref, b, data);
-        for (int i = 0; i < sessions.size(); i++) tallies.get(i).add(logits(sessions.get(i), b, data), refLogits, b);
+        if (refLogits != null) checkFinite(refLogits, b, refName + " (--ref)");
+        for (int i = 0; i < sessions.size(); i++) {
+          float[] logits = logits(sessions.get(i), b, data);
+          int c = logits.length / b.count();
+          if (classes < 0) {
+            classes = c;
+            checkLabels(data, c, names.get(i));
+          } else if (c != classes) {
+            throw new OnnxqException(names.get(i) + " gives " + c + " classes but " + (i == 0 ? "earlier batches" : names.get(0))
+                + " gave " + classes);
+          }
+          if (refLogits != null && refLogits.length != logits.length) {
+            throw new OnnxqException(names.get(i) + " has " + c + " classes but " + refName + " (--ref) has "
+                + refLogits.length / b.count() + "; they cannot be compared");
+          }
+          checkFinite(logits, b, names.get(i));
+          tallies.get(i).add(logits, refLogits, b);
+        }
         n += b.count();
         progress.step("evaluating", n, data.size());
       }
@@ -48,6 +79,34 @@ public final class Evaluator {
       return out;
     } finally {
       sessions.forEach(OrtModel::close);
+    }
+  }
+
+  /**
+   * Every label must name one of the model's classes, else top-1/top-5 would read another
+   * sample's logits or past the end; checked on all labels before any is scored.
+   */
+  static void checkLabels(Dataset data, int classes, String model) {
+    if (!data.hasLabels()) return;
+    for (int i = 0; i < data.size(); i++) {
+      long label = data.label(i);
+      if (label < 0 || label >= classes) {
+        String name = data.sampleName(i);
+        throw new OnnxqException("label " + label + " of sample " + i + (name.equals("#" + i) ? "" : " (" + name + ")")
+            + " is outside the " + classes + " classes of " + model + " (0.." + (classes - 1) + ")");
+      }
+    }
+  }
+
+  /** NaN or infinite logits have no ranking; scoring them would report a meaningless accuracy. */
+  static void checkFinite(float[] logits, Batches.Batch b, String model) {
+    int classes = logits.length / b.count();
+    for (int k = 0; k < logits.length; k++) {
+      if (!Float.isFinite(logits[k])) {
+        int i = b.start() + k / classes;
+        throw new OnnxqException(model + " produced a non-finite logit (" + logits[k] + ") for sample " + i
+            + "; the model is broken or overflows on this input");
+      }
     }
   }
 

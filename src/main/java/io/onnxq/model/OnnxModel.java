@@ -13,6 +13,10 @@ import java.util.List;
 public final class OnnxModel {
   /** Lowest IR version written: model-local functions need IR >= 8. */
   public static final long MIN_IR_VERSION = 8;
+  /** Oldest IR version read (ONNX 1.6); older models are refused, not silently rewritten. */
+  public static final long MIN_INPUT_IR_VERSION = 7;
+  /** Oldest default-domain opset read. */
+  public static final long MIN_INPUT_OPSET = 13;
 
   private final ModelProto original;
   private final Graph graph;

@@ -8,7 +8,8 @@ import io.onnxq.quant.PtfParams;
 /**
  * Observer for LayerNorm inputs quantized with FQ-ViT's power-of-two factor. The global range comes
  * from the base method (so {@code --method ema} also drives PTF), and a row sample supplies the
- * per-channel MSE that picks each channel's factor.
+ * per-channel MSE that picks each channel's factor. Non-finite values are skipped by both: the base
+ * observer ignores them, and rows holding one are not sampled (see {@link RowSampler}).
  */
 public final class PtfObserver implements Observer {
   private final Observer base;
@@ -38,7 +39,7 @@ public final class PtfObserver implements Observer {
   public PtfParams ptfParams(IntRange range) {
     ValueRange g = base.range(range);
     if (rows.rows() == 0) {
-      throw new OnnxqException("PTF observer saw no rows; feed at least one batch");
+      throw new OnnxqException("PTF observer saw no rows without non-finite values; feed at least one batch of finite data");
     }
     return PowerOfTwoFactor.compute(g.min(), g.max(), rows.data(), rows.rows(), rows.channels(), range);
   }

@@ -6,6 +6,10 @@ import java.util.Arrays;
 /**
  * Bounded, seeded reservoir of whole rows (rows x channels, channel last). Per-channel statistics
  * such as PTF's per-channel MSE need values that co-occur in real rows, so rows are kept intact.
+ *
+ * <p>Rows holding a non-finite value (NaN, +-Infinity) are skipped, as {@link Observer} documents
+ * for all observers: they are not offered to the reservoir, so they never displace a finite row
+ * and the sample is the same as if they had not been fed.
  */
 public final class RowSampler {
   public static final int DEFAULT_MAX_ROWS = 4096;
@@ -29,6 +33,9 @@ public final class RowSampler {
           "channel count changed from " + this.channels + " to " + channels + " between calibration batches");
     }
     for (int r = 0; r < rows; r++) {
+      if (!finiteRow(data, r * channels, channels)) {
+        continue;
+      }
       int slot = index.offer();
       if (slot >= 0) {
         long need = (long) (slot + 1) * channels;
@@ -39,6 +46,15 @@ public final class RowSampler {
         System.arraycopy(data, r * channels, this.rows, slot * channels, channels);
       }
     }
+  }
+
+  private static boolean finiteRow(float[] data, int off, int channels) {
+    for (int c = 0; c < channels; c++) {
+      if (!Float.isFinite(data[off + c])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Rows currently held; never exceeds maxRows. */
