@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.onnxq.data.NpyArray;
 import io.onnxq.testutil.ModelBuilder;
+import io.onnxq.testutil.CliRun;
 import io.onnxq.testutil.TestData;
 import io.onnxq.testutil.TinyVit;
 import java.io.PrintWriter;
@@ -33,13 +34,7 @@ class BadInputTest {
   }
 
   private String fails(String expected, String... args) {
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(err, true), args);
-    String msg = err.toString().strip();
-    assertTrue(code != 0, "exit code for " + String.join(" ", args));
-    assertEquals(1, msg.lines().count(), "one line, got: " + msg);
-    assertTrue(msg.startsWith("onnxq: error: "), msg);
-    assertTrue(msg.contains(expected), "expected '" + expected + "' in: " + msg);
+    String msg = CliRun.failsWithOneLine(expected, args);
     assertFalse(Files.exists(out), "no output file may be written");
     return msg;
   }

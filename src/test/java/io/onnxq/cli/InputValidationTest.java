@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.onnxq.calib.observe.RowSampler;
 import io.onnxq.data.NpyArray;
 import io.onnxq.testutil.ModelBuilder;
+import io.onnxq.testutil.CliRun;
 import io.onnxq.testutil.TestData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -31,15 +32,7 @@ class InputValidationTest {
   @TempDir Path dir;
 
   private String fails(String expected, String... args) {
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(err, true), args);
-    String msg = err.toString().strip();
-    assertTrue(code != 0, "exit code for " + String.join(" ", args));
-    assertEquals(1, msg.lines().count(), "one line, got: " + msg);
-    assertTrue(msg.startsWith("onnxq: error: "), msg);
-    assertTrue(msg.contains(expected), "expected '" + expected + "' in: " + msg);
-    assertFalse(msg.contains("internal error"), msg);
-    return msg;
+    return CliRun.failsWithOneLine(expected, args);
   }
 
   /** The first {@code n} rows of a shipped float32 .npy, with {@code change} applied, in dir. */
