@@ -71,11 +71,8 @@ public final class ModelIO {
   public static ModelProto readProto(Path path) {
     if (!Files.isRegularFile(path)) throw new OnnxqException("model not found: " + path);
     ModelProto proto;
-    try (InputStream in = Files.newInputStream(path)) {
-      CodedInputStream cis = CodedInputStream.newInstance(in);
-      cis.setSizeLimit(Integer.MAX_VALUE);
-      cis.setRecursionLimit(256);
-      proto = ModelProto.parseFrom(cis);
+    try {
+      proto = parse(path);
     } catch (InvalidProtocolBufferException e) {
       throw new OnnxqException("not a valid ONNX file (truncated or not protobuf): " + path);
     } catch (IOException e) {
@@ -99,6 +96,15 @@ public final class ModelIO {
     ModelProto inlined = mapExternal(proto, t -> loadExternal(t, dir));
     checkFinite(inlined.getGraph());
     return inlined;
+  }
+
+  private static ModelProto parse(Path path) throws IOException {
+    try (InputStream in = Files.newInputStream(path)) {
+      CodedInputStream cis = CodedInputStream.newInstance(in);
+      cis.setSizeLimit(Integer.MAX_VALUE);
+      cis.setRecursionLimit(256);
+      return ModelProto.parseFrom(cis);
+    }
   }
 
   // ---- external data ----
@@ -500,27 +506,25 @@ public final class ModelIO {
   public static java.util.List<Path> externalDataFiles(Path model) {
     if (!Files.isRegularFile(model)) return java.util.List.of();
     ModelProto proto;
-    try (InputStream in = Files.newInputStream(model)) {
-      CodedInputStream cis = CodedInputStream.newInstance(in);
-      cis.setSizeLimit(Integer.MAX_VALUE);
-      cis.setRecursionLimit(256);
-      proto = ModelProto.parseFrom(cis);
+    try {
+      proto = parse(model);
     } catch (IOException e) {
       return java.util.List.of();
     }
     Path dir = model.toAbsolutePath().getParent();
     java.util.Set<Path> files = new java.util.LinkedHashSet<>();
-    for (TensorProto t : proto.getGraph().getInitializerList()) {
-      if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL) continue;
+    // Every external tensor reading would load: initializers, Constant values, subgraphs, functions.
+    mapExternal(proto, t -> {
       for (StringStringEntryProto e : t.getExternalDataList()) {
         if (!e.getKey().equals("location")) continue;
         try {
           files.add(dir.resolve(e.getValue()).normalize());
-        } catch (java.nio.file.InvalidPathException ignored) {
+        } catch (InvalidPathException ignored) {
           // reading the model refuses it
         }
       }
-    }
+      return t;
+    });
     return java.util.List.copyOf(files);
   }
 }
