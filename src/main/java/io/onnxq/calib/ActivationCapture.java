@@ -20,6 +20,9 @@ public final class ActivationCapture {
     public int rows() { return (int) shape[0]; }
 
     public int lastDim() { return (int) shape[shape.length - 1]; }
+
+    /** A copy to transform, leaving this capture as it was. */
+    public Captured copy() { return new Captured(data.clone(), shape.clone()); }
   }
 
   private ActivationCapture() {}

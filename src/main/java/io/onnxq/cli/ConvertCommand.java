@@ -2,14 +2,17 @@ package io.onnxq.cli;
 
 import io.onnxq.OnnxqException;
 import io.onnxq.calib.Progress;
-import io.onnxq.calib.observe.ObserverKind;
-import io.onnxq.convert.ConvertOptions;
 import io.onnxq.convert.Converter;
 import io.onnxq.convert.QuantReport;
 import io.onnxq.data.Dataset;
 import io.onnxq.model.ModelIO;
 import io.onnxq.model.OnnxModel;
 import io.onnxq.model.OutputFiles;
+import io.onnxq.recipe.Emit;
+import io.onnxq.recipe.Recipe;
+import io.onnxq.recipe.RecipeFlags;
+import io.onnxq.recipe.Refinements;
+import io.onnxq.recipe.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -97,28 +100,13 @@ final class ConvertCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path out = output != null ? output : defaultOutput(model);
     OutputFiles files = outputFiles(out);
-    if (batchSize < 1) throw new OnnxqException("--batch-size must be at least 1");
-    int bits = attnBits != null ? attnBits : lis ? 4 : 8;
-    if (bits != 4 && bits != 8) throw new OnnxqException("--attn-bits must be 4 or 8, got " + bits);
-    if (bits == 4 && !lis) throw new OnnxqException("--attn-bits 4 needs --lis (4-bit attention uses log2 codes)");
-    for (int b : new int[] {wbits, abits}) {
-      if (b != 3 && b != 4 && b != 6 && b != 8) throw new OnnxqException("--wbits/--abits must be 3, 4, 6 or 8, got " + b);
-    }
-    boolean lowBit = wbits < 8 || abits < 8 || adalog || log2Softmax;
-    if (lowBit && (pts || lis || full)) {
-      throw new OnnxqException("--pts/--lis/--full are 8-bit FQ-ViT modes; combine --wbits/--abits with --adalog or --log2-softmax");
-    }
-    if (adalog && log2Softmax) throw new OnnxqException("choose one of --adalog and --log2-softmax");
-    ConvertOptions.Refinements refine = new ConvertOptions.Refinements(biasCorrection, gptq, qkBalance);
-    if (refine.any() && !adalog) throw new OnnxqException("--bias-correction, --gptq and --qk-balance refine --adalog; add --adalog");
-    ConvertOptions.Probs probs = adalog ? ConvertOptions.Probs.ADALOG
-        : log2Softmax ? ConvertOptions.Probs.LOG2 : ConvertOptions.Probs.UNIFORM;
-    ConvertOptions opts = new ConvertOptions(ObserverKind.parse(method), weightRange(), full, pts, lis, bits, batchSize,
-        parseEmit(), wbits, abits, probs, adalog, refine);
+    Recipe recipe = new RecipeFlags(method, weightRange, full, pts, lis, attnBits, wbits, abits, adalog, log2Softmax,
+        new Refinements(biasCorrection, gptq, qkBalance)).toRecipe();
+    Settings settings = new Settings(batchSize, calibCount, Emit.parse(emit));
     OnnxModel m = ModelIO.read(model);
-    Dataset ds = data.open(calib, null, calibCount);
+    Dataset ds = data.open(calib, null, settings.calibCount());
     Progress progress = quiet ? Progress.SILENT : Progress.stderr();
-    Converter.Result r = new Converter(opts, progress).convert(m, ds, model.toString());
+    Converter.Result r = new Converter(recipe, settings, progress).convert(m, ds, model.toString());
     QuantReport rep = r.report();
     try (files) { // all outputs appear together or none does
       files.write(out, r.model()::writeTo);
@@ -143,22 +131,6 @@ final class ConvertCommand implements Callable<Integer> {
     if (report != null) files.output(report, "--report");
     if (files.replacesExisting()) files.inputs(ModelIO.externalDataFiles(model), "external data of the input model");
     return files;
-  }
-
-  private ConvertOptions.WeightRange weightRange() {
-    try {
-      return ConvertOptions.WeightRange.valueOf(weightRange.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new OnnxqException("unknown --weight-range '" + weightRange + "'; valid: reduced, full");
-    }
-  }
-
-  private ConvertOptions.Emit parseEmit() {
-    try {
-      return ConvertOptions.Emit.valueOf(emit.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new OnnxqException("unknown --emit '" + emit + "'; valid: functions, inline");
-    }
   }
 
   static Path defaultOutput(Path model) {

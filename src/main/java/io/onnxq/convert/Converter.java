@@ -1,47 +1,49 @@
 package io.onnxq.convert;
 
-import io.onnxq.calib.CalibrationStats;
-import io.onnxq.calib.Calibrator;
 import io.onnxq.calib.LayerErrorMeter;
 import io.onnxq.calib.Progress;
 import io.onnxq.data.Dataset;
 import io.onnxq.model.OnnxModel;
+import io.onnxq.normalize.GraphNormalizer;
+import io.onnxq.normalize.NormalizationReport;
 import io.onnxq.ort.BatchProbe;
 import io.onnxq.pattern.Attention;
 import io.onnxq.pattern.LinearLayer;
-import io.onnxq.normalize.GraphNormalizer;
-import io.onnxq.normalize.NormalizationReport;
 import io.onnxq.pattern.StructureSummary;
 import io.onnxq.pattern.VitPatternFinder;
 import io.onnxq.pattern.VitStructure;
+import io.onnxq.plan.ActivationEntry;
+import io.onnxq.plan.PlanInput;
+import io.onnxq.plan.QuantPlan;
+import io.onnxq.plan.WeightEntry;
 import io.onnxq.proto.Onnx.ModelProto;
-import io.onnxq.quant.AdaLogQuantizer;
-import io.onnxq.quant.IntRange;
-import io.onnxq.quant.PtfParams;
-import io.onnxq.quant.QuantParams;
 import io.onnxq.quant.QuantizedWeight;
+import io.onnxq.recipe.Recipe;
+import io.onnxq.recipe.Settings;
+import io.onnxq.rewrite.ModelRewriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The pipeline: model -> patterns -> taps -> stats -> params -> rewritten model (+ report). */
+/**
+ * The pipeline: model -> normalised graph -> structure -> plan (taps, stats, searches) ->
+ * rewritten model -> deployment check (+ report).
+ */
 public final class Converter {
   /** Samples used for the per-layer error table in the report. */
   private static final int ERROR_SAMPLES = 8;
 
-  public record Result(ModelProto model, QuantReport report) {}
+  public record Result(ModelProto model, QuantReport report, QuantPlan plan) {}
 
-  private final ConvertOptions requested;
-  /** {@code requested} at the batch size the model being converted runs at (set by convert). */
-  private ConvertOptions options;
-  private BatchProbe.Limit batchLimit = BatchProbe.Limit.ANY;
+  private final Recipe recipe;
+  private final Settings requested;
   private final Progress progress;
 
-  public Converter(ConvertOptions options, Progress progress) {
-    this.requested = options;
-    this.options = options;
+  public Converter(Recipe recipe, Settings settings, Progress progress) {
+    this.recipe = recipe;
+    this.requested = settings;
     this.progress = progress;
   }
 
@@ -52,56 +54,39 @@ public final class Converter {
     VitStructure structure = VitPatternFinder.find(model.graph());
     progress.info("normalised: " + normalized.text());
     progress.info(StructureSummary.of(model, structure).coverageLine());
-    StructureRequirements.check(structure, options);
-    batchLimit = BatchProbe.limit(List.of(fp32), List.of(modelName), calib.sampleShape(), calib.size(),
-        requested.batchSize(), "calibrating and measuring layer errors", progress::info);
-    options = requested.withBatchSize(batchLimit.batchSize(requested.batchSize()));
+    StructureRequirements.check(structure, recipe);
+    BatchProbe.Limit batchLimit = BatchProbe.limit(List.of(fp32), List.of(modelName), calib.sampleShape(),
+        calib.size(), requested.batchSize(), "calibrating and measuring layer errors", progress::info);
+    Settings settings = requested.withBatchSize(batchLimit.batchSize(requested.batchSize()));
     long tc = System.nanoTime();
-    QuantTable table = choose(fp32, model, structure, calib);
+    QuantPlan plan = Planners.forRecipe(recipe)
+        .plan(new PlanInput(fp32, model.graph(), structure, calib, settings.batchSize(), progress));
     double calibSeconds = (System.nanoTime() - tc) / 1e9;
 
-    ModelProto out = ModelRewriter.rewrite(model, structure, table, options);
-    DeploymentCheck.run(out, calib, options.batchSize());
+    ModelProto out = ModelRewriter.rewrite(model, structure, plan, settings.emit());
+    DeploymentCheck.run(out, calib, settings.batchSize());
 
-    List<QuantReport.LayerEntry> layers = layerErrors(fp32, out, structure, calib);
-    QuantReport report = new QuantReport(modelName, null, options.method().cliName(), options, calib.size(),
-        calibSeconds, (System.nanoTime() - t0) / 1e9, fp32.getSerializedSize(), out.getSerializedSize(),
-        tensorEntries(table), layers);
-    return new Result(out, report);
+    List<LayerErrorMeter.LayerError> errors = LayerErrorMeter.measure(fp32, out, new ArrayList<>(watched(structure,
+        plan).keySet()), calib, batchLimit.wholeBatches(ERROR_SAMPLES), settings.batchSize());
+    QuantReport report = new QuantReport(modelName, null, recipe.describe(), recipe, settings, plan.method(),
+        calib.size(), calibSeconds, (System.nanoTime() - t0) / 1e9, fp32.getSerializedSize(), out.getSerializedSize(),
+        tensorEntries(plan), layerEntries(errors, watched(structure, plan)));
+    return new Result(out, report, plan);
   }
 
-  /** Quantizer parameters: FPCS searches for AdaLog, observers over calibration batches otherwise. */
-  private QuantTable choose(ModelProto fp32, OnnxModel model, VitStructure structure, Dataset calib) {
-    if (options.adalog()) {
-      progress.info(String.format("found %d blocks; AdaLog W%dA%d search on %d samples", structure.blocks().size(),
-          options.wBits(), options.aBits(), calib.size()));
-      return new AdaLogPlanner(options, progress).plan(fp32, model.graph(), structure, calib);
-    }
-    QuantTable table = QuantPlanner.plan(structure, options);
-    progress.info(String.format("found %d blocks, %d linear layers; calibrating %d activations on %d samples",
-        structure.blocks().size(), structure.linears().size(), table.activationSites().size(), calib.size()));
-    CalibrationStats stats = new Calibrator(options.method(), options.batchSize(), progress).run(fp32, table.taps(), calib);
-    table.resolve(stats);
-    if (options.probs() == ConvertOptions.Probs.LOG2) {
-      for (Attention a : structure.attentions()) {
-        table.addActivation(a.probs(), "attn.probs (log2)", IntRange.uint(options.aBits()), false);
-        table.setLogQuantizer(a.probs(), AdaLogQuantizer.postSoftmax(options.aBits(), AdaLogQuantizer.LOG2_Q));
-      }
-    }
-    return table;
-  }
-
-  private List<QuantReport.LayerEntry> layerErrors(ModelProto fp32, ModelProto q, VitStructure s, Dataset calib) {
+  /** Layer outputs compared with FP32: [layer name, role] by tensor. */
+  private static Map<String, String[]> watched(VitStructure s, QuantPlan plan) {
     Map<String, String[]> watched = new LinkedHashMap<>();
     for (LinearLayer l : s.linears()) {
-      // q/k balance rescales the qkv output on purpose, so it no longer compares with FP32's.
-      if (l.role() == LinearLayer.Role.QKV && options.refine().qkBalance()) continue;
+      if (plan.rescaled().contains(l.output())) continue; // changed on purpose, no longer FP32's
       watched.put(l.output(), new String[] {l.name(), l.role().name().toLowerCase(Locale.ROOT)});
     }
     for (Attention a : s.attentions()) watched.put(a.output(), new String[] {a.av().name(), "attention"});
-    List<LayerErrorMeter.LayerError> errors =
-        LayerErrorMeter.measure(fp32, q, new ArrayList<>(watched.keySet()), calib, batchLimit.wholeBatches(ERROR_SAMPLES),
-            options.batchSize());
+    return watched;
+  }
+
+  private static List<QuantReport.LayerEntry> layerEntries(List<LayerErrorMeter.LayerError> errors,
+      Map<String, String[]> watched) {
     List<QuantReport.LayerEntry> out = new ArrayList<>();
     for (LayerErrorMeter.LayerError e : errors) {
       String[] info = watched.get(e.tensor());
@@ -110,28 +95,19 @@ public final class Converter {
     return out;
   }
 
-  private static List<QuantReport.TensorEntry> tensorEntries(QuantTable table) {
+  private static List<QuantReport.TensorEntry> tensorEntries(QuantPlan plan) {
     List<QuantReport.TensorEntry> out = new ArrayList<>();
-    for (QuantTable.ActivationSite s : table.activationSites().values()) {
-      if (!table.hasActivation(s.tensor())) continue;
-      QuantParams p = table.activation(s.tensor());
-      PtfParams ptf = table.ptf(s.tensor());
-      out.add(new QuantReport.TensorEntry(s.tensor(), "activation", s.role(), s.range().toString(), ptf != null,
-          ptf != null ? ptf.channelScales() : p.scale(), p.zeroPoint(), ptf != null ? ptf.alpha() : null,
-          table.observer()));
+    for (ActivationEntry e : plan.activations()) {
+      var q = e.quant();
+      int[] alpha = plan.ptf(e.tensor()) != null ? plan.ptf(e.tensor()).alpha() : null;
+      float[] scales = q.scales();
+      out.add(new QuantReport.TensorEntry(e.tensor(), "activation", e.role(), q.grid(), q.bits(),
+          scales != null && scales.length > 1, scales, q.zeroPoints(), alpha, e.chosenBy()));
     }
-    for (Map.Entry<String, AdaLogQuantizer> e : table.logQuantizers().entrySet()) {
-      AdaLogQuantizer q = e.getValue();
-      String grid = String.format(Locale.ROOT, "adalog %d-bit, base 2^(%d/%d), shift %s", q.bits(), q.q(),
-          AdaLogQuantizer.R, q.shift());
-      out.add(new QuantReport.TensorEntry(e.getKey(), "activation", table.activationSites().get(e.getKey()).role(),
-          grid, false, new float[] {q.scale()}, null, null, q.q() == AdaLogQuantizer.LOG2_Q ? "log2" : table.observer()));
-    }
-    for (Map.Entry<String, QuantizedWeight> e : table.quantizedWeights().entrySet()) {
-      QuantizedWeight w = e.getValue();
-      out.add(new QuantReport.TensorEntry(e.getKey(), "weight", table.weightRole(e.getKey()), w.range().toString(),
-          true, w.scales(), w.zeroPoints(), null,
-          table.chosenWeight(e.getKey()) != null ? "fpcs (per channel)" : "minmax (per channel)"));
+    for (WeightEntry e : plan.weights().values()) {
+      QuantizedWeight w = e.weight();
+      out.add(new QuantReport.TensorEntry(e.initializer(), "weight", e.role(), w.range().toString(), e.bits(), true,
+          w.scales(), w.zeroPoints(), null, e.chosenBy()));
     }
     return out;
   }

@@ -1,14 +1,18 @@
 package io.onnxq.convert;
 
 import io.onnxq.calib.LayerErrorMeter.LayerError;
+import io.onnxq.recipe.Recipe;
+import io.onnxq.recipe.Settings;
 import java.util.List;
 
 /** The conversion report written with {@code --report}: every quantized tensor and per-layer error. */
 public record QuantReport(
     String model,
     String output,
+    String recipeName,
+    Recipe recipe,
+    Settings settings,
     String method,
-    ConvertOptions options,
     int calibrationSamples,
     double calibrationSeconds,
     double totalSeconds,
@@ -18,12 +22,12 @@ public record QuantReport(
     List<LayerEntry> layers) {
 
   public QuantReport withOutput(String path) {
-    return new QuantReport(model, path, method, options, calibrationSamples, calibrationSeconds, totalSeconds,
-        inputBytes, outputBytes, tensors, layers);
+    return new QuantReport(model, path, recipeName, recipe, settings, method, calibrationSamples, calibrationSeconds,
+        totalSeconds, inputBytes, outputBytes, tensors, layers);
   }
 
   /** One quantized tensor with its parameters. */
-  public record TensorEntry(String name, String kind, String role, String grid, boolean perChannel,
+  public record TensorEntry(String name, String kind, String role, String grid, int bits, boolean perChannel,
       float[] scale, int[] zeroPoint, int[] ptfAlpha, String observer) {}
 
   /** Output error of one layer against FP32 on calibration samples. */

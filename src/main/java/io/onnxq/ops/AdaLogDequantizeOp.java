@@ -2,6 +2,8 @@ package io.onnxq.ops;
 
 import static io.onnxq.ops.FunctionBuilder.attrInt;
 
+import io.onnxq.model.Graph;
+import io.onnxq.model.Node;
 import io.onnxq.proto.Onnx;
 import io.onnxq.proto.Onnx.TensorProto.DataType;
 import io.onnxq.runtime.AdaLogDequantizeKernel;
@@ -15,12 +17,26 @@ import java.util.List;
 public final class AdaLogDequantizeOp extends FunctionOp {
 
     public static final String NAME = "AdaLogDequantize";
-    private static final List<String> INPUTS = List.of("K", "table");
-    private static final List<String> OUTPUTS = List.of("Y");
+    private static final List<Port> INPUTS = List.of(Port.u8("K"), Port.f32("table"));
+    private static final List<Port> OUTPUTS = List.of(Port.f32("Y"));
 
     public AdaLogDequantizeOp() {
         super(NAME, INPUTS, OUTPUTS,
                 "AdaLog dequantization by lookup: Y = table[K], table from AdaLogQuantizer.table() or tableUnshifted().");
+    }
+
+    /** K is uint16 when AdaLogQuantize16 produced it; the function itself accepts either carrier. */
+    @Override
+    public DataType inputType(Node call, Graph g, int i) {
+        Node p = i == 0 ? g.producer(call.input(0)) : null;
+        boolean wide = p != null && p.domain().equals(CustomOps.DOMAIN) && p.opType().equals(AdaLogQuantizeOp.NAME16);
+        return wide ? DataType.UINT16 : inputs().get(i).type();
+    }
+
+    @Override
+    public Comparison check(CallValues v) {
+        float[] y = AdaLogDequantizeKernel.apply(v.ints(0), v.floats(1));
+        return Comparison.of(y, v.output(0).floats());
     }
 
     @Override

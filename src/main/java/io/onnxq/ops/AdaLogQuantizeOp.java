@@ -17,8 +17,7 @@ public final class AdaLogQuantizeOp extends FunctionOp {
 
     public static final String NAME = "AdaLogQuantize";
     public static final String NAME16 = "AdaLogQuantize16";
-    private static final List<String> INPUTS = List.of("X", "h", "s", "thresholds");
-    private static final List<String> OUTPUTS = List.of("K");
+    private static final List<Port> INPUTS = List.of(Port.f32("X"), Port.f32("h"), Port.f32("s"), Port.f32("thresholds"));
 
     /** uint8 carrier: codes 0..L with L <= 255, i.e. n <= 7. */
     public static final AdaLogQuantizeOp U8 = new AdaLogQuantizeOp(NAME, DataType.UINT8);
@@ -28,7 +27,7 @@ public final class AdaLogQuantizeOp extends FunctionOp {
     private final DataType carrier;
 
     private AdaLogQuantizeOp(String name, DataType carrier) {
-        super(name, INPUTS, OUTPUTS, doc(carrier));
+        super(name, INPUTS, List.of(new Port("K", carrier)), doc(carrier));
         this.carrier = carrier;
     }
 
@@ -45,6 +44,13 @@ public final class AdaLogQuantizeOp extends FunctionOp {
     /** ONNX element type of K. */
     public DataType carrier() {
         return carrier;
+    }
+
+    /** Codes are compared unwrapped: a uint8 op asked for 8-bit AdaLog (code 256 -> 0) shows up as a mismatch. */
+    @Override
+    public Comparison check(CallValues v) {
+        int[] k = AdaLogQuantizeKernel.apply(v.input(0).floats(), v.floats(1)[0], v.floats(2)[0], v.floats(3));
+        return Comparison.of(CallValues.widen(k), v.output(0).ints());
     }
 
     @Override

@@ -15,12 +15,25 @@ import java.util.List;
 public final class LogIntAttnMatMulOp extends FunctionOp {
 
     public static final String NAME = "LogIntAttnMatMul";
-    private static final List<String> INPUTS = List.of("K", "V", "zv");
-    private static final List<String> OUTPUTS = List.of("ACC");
+    private static final List<Port> INPUTS = List.of(Port.u8("K"), Port.u8("V"), Port.u8("zv"));
+    private static final List<Port> OUTPUTS = List.of(new Port("ACC", DataType.INT32));
 
     public LogIntAttnMatMulOp() {
         super(NAME, INPUTS, OUTPUTS,
                 "ACC = P @ (V - zv) with P = 2^(15-k) for codes k < 16, else 0; real value ACC * sv / 32768.");
+    }
+
+    @Override
+    public Comparison check(CallValues v) {
+        var k = v.input(0);
+        var vv = v.input(1);
+        long[] ks = k.shape();
+        int m = (int) ks[ks.length - 2];
+        int n = (int) ks[ks.length - 1];
+        int d = CallValues.lastDim(vv);
+        int batch = k.count() / (m * n);
+        int[] acc = LogIntAttnMatMul.apply(CallValues.bytes(k), CallValues.bytes(vv), batch, m, n, d, (int) v.scalar(2));
+        return Comparison.of(CallValues.widen(acc), v.output(0).ints());
     }
 
     @Override

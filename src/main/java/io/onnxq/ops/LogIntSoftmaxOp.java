@@ -15,12 +15,22 @@ import java.util.List;
 public final class LogIntSoftmaxOp extends FunctionOp {
 
     public static final String NAME = "LogIntSoftmax";
-    private static final List<String> INPUTS = List.of("X", "zero_point", "x0_int", "b_int", "c_int");
-    private static final List<String> OUTPUTS = List.of("Y");
+    private static final List<Port> INPUTS = List.of(Port.u8("X"), Port.u8("zero_point"), Port.i64("x0_int"),
+            Port.i64("b_int"), Port.i64("c_int"));
+    private static final List<Port> OUTPUTS = List.of(Port.u8("Y"));
 
     public LogIntSoftmaxOp() {
         super(NAME, INPUTS, OUTPUTS,
                 "FQ-ViT log-int-softmax over the last axis; codes k<16 mean 2^-k, 16 means 0.");
+    }
+
+    @Override
+    public Comparison check(CallValues v) {
+        var x = v.input(0);
+        int n = CallValues.lastDim(x);
+        LogIntSoftmax.Constants c = new LogIntSoftmax.Constants(v.scalar(2), v.scalar(3), v.scalar(4));
+        byte[] y = LogIntSoftmax.apply(CallValues.bytes(x), x.count() / n, n, (int) v.scalar(1), c);
+        return Comparison.of(CallValues.widen(y), v.output(0).ints());
     }
 
     @Override

@@ -15,12 +15,25 @@ import java.util.List;
 public final class PtsLayerNormOp extends FunctionOp {
 
     public static final String NAME = "PtsLayerNorm";
-    private static final List<String> INPUTS = List.of("X", "zx", "alpha", "G", "Bt", "zy");
-    private static final List<String> OUTPUTS = List.of("Y");
+    private static final List<Port> INPUTS = List.of(Port.u8("X"), Port.u8("zx"), Port.u8("alpha"), Port.f32("G"),
+            Port.f32("Bt"), Port.u8("zy"));
+    private static final List<Port> OUTPUTS = List.of(Port.u8("Y"));
 
     public PtsLayerNormOp() {
         super(NAME, INPUTS, OUTPUTS,
                 "FQ-ViT integer LayerNorm over the last axis with power-of-two channel factors alpha.");
+    }
+
+    @Override
+    public Comparison check(CallValues v) {
+        var x = v.input(0);
+        int c = CallValues.lastDim(x);
+        long[] alpha = v.longs(2);
+        byte[] a = new byte[alpha.length];
+        for (int i = 0; i < a.length; i++) a[i] = (byte) alpha[i];
+        PtsLayerNorm.Constants k = new PtsLayerNorm.Constants(v.floats(3), v.floats(4));
+        byte[] y = PtsLayerNorm.apply(CallValues.bytes(x), x.count() / c, c, (int) v.scalar(1), a, k, (int) v.scalar(5));
+        return Comparison.of(CallValues.widen(y), v.output(0).ints());
     }
 
     @Override

@@ -1,10 +1,12 @@
 package io.onnxq.rewrite;
 
-import io.onnxq.convert.QuantTable;
+import io.onnxq.plan.ActivationEntry;
+import io.onnxq.plan.ActivationQuant;
 
 /**
- * Full placement: every planned activation that no specific rule turned into an integer op gets
- * a Q/DQ pair read by all of its consumers (residual stream, branch outputs, model output).
+ * FQ-ViT placement: every planned uniform activation read by all of its consumers (residual stream,
+ * branch outputs, model output) gets a Q/DQ pair, unless a specific rule made it an integer op's
+ * output already.
  */
 public final class ActivationQdqRewrite implements Rewrite {
   @Override
@@ -12,9 +14,10 @@ public final class ActivationQdqRewrite implements Rewrite {
 
   @Override
   public void apply(RewriteContext ctx) {
-    QuantTable t = ctx.table();
-    for (QuantTable.ActivationSite s : t.activationSites().values()) {
-      if (t.hasActivation(s.tensor()) && !s.ptf()) ctx.qdq().quantizeAllConsumers(s.tensor(), t.activation(s.tensor()));
+    for (ActivationEntry e : ctx.plan().activations()) {
+      if (e.everyConsumer() && e.quant() instanceof ActivationQuant.Uniform u) {
+        ctx.qdq().quantizeAllConsumers(e.tensor(), u.params());
+      }
     }
   }
 }

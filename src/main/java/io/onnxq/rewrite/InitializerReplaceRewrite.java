@@ -16,7 +16,7 @@ public final class InitializerReplaceRewrite implements Rewrite {
   @Override
   public void apply(RewriteContext ctx) {
     Graph g = ctx.model().graph();
-    for (Map.Entry<String, float[]> e : ctx.table().replacements().entrySet()) {
+    for (Map.Entry<String, float[]> e : ctx.plan().replacements().entrySet()) {
       TensorProto old = g.initializer(e.getKey()).orElseThrow();
       g.putInitializer(Tensors.floats(e.getKey(), e.getValue(), Tensors.shape(old)));
     }

@@ -5,17 +5,18 @@ import io.onnxq.ops.CustomOps;
 import io.onnxq.ops.LogIntAttnMatMulOp;
 import io.onnxq.ops.LogIntSoftmaxOp;
 import io.onnxq.pattern.Attention;
+import io.onnxq.plan.ActivationQuant;
 import io.onnxq.quant.QuantParams;
 import io.onnxq.runtime.LogIntAttnMatMul;
 import io.onnxq.runtime.LogIntSoftmax;
 import java.util.List;
 
 /**
- * FQ-ViT LIS: quantized logits -> {@code com.onnxq::LogIntSoftmax} (4-bit log2 codes) ->
+ * FQ-ViT LIS, where the plan gives the probabilities log2 codes: quantized logits -> {@code com.onnxq::LogIntSoftmax} (4-bit log2 codes) ->
  * {@code com.onnxq::LogIntAttnMatMul} (attn*V by shifts, exact int32 accumulator) -> a standard
  * DequantizeLinear that restores the attention output under its old name.
  */
-public final class LisSoftmaxRewrite implements Rewrite, Rewrites.CustomDomain {
+public final class LisSoftmaxRewrite implements Rewrite {
   @Override
   public String name() { return "lis-softmax"; }
 
@@ -23,11 +24,12 @@ public final class LisSoftmaxRewrite implements Rewrite, Rewrites.CustomDomain {
   public void apply(RewriteContext ctx) {
     Graph g = ctx.model().graph();
     IntegerConstants k = new IntegerConstants(g);
-    LogIntSoftmaxOp lis = (LogIntSoftmaxOp) CustomOps.byName(LogIntSoftmaxOp.NAME);
-    LogIntAttnMatMulOp av = (LogIntAttnMatMulOp) CustomOps.byName(LogIntAttnMatMulOp.NAME);
+    LogIntSoftmaxOp lis = CustomOps.LOG_INT_SOFTMAX;
+    LogIntAttnMatMulOp av = CustomOps.LOG_INT_ATTN_MATMUL;
     for (Attention a : ctx.structure().attentions()) {
-      QuantParams lp = ctx.table().activation(a.logits());
-      QuantParams vp = ctx.table().activation(a.vInput());
+      if (!ctx.plan().is(a.probs(), ActivationQuant.LogIntCodes.class)) continue;
+      QuantParams lp = ctx.plan().uniform(a.logits());
+      QuantParams vp = ctx.plan().uniform(a.vInput());
       String base = a.probs();
       String output = a.output(); // read before the MatMul is detached from it
       String lq = ctx.qdq().quantize(a.logits(), lp);

@@ -5,9 +5,10 @@ import io.onnxq.model.Node;
 import io.onnxq.ops.AdaLogDequantizeOp;
 import io.onnxq.ops.AdaLogQuantizeOp;
 import io.onnxq.ops.CustomOps;
+import io.onnxq.plan.ActivationEntry;
+import io.onnxq.plan.ActivationQuant;
 import io.onnxq.quant.AdaLogQuantizer;
 import java.util.List;
-import java.util.Map;
 
 /**
  * AdaLog (and fixed log2) activation quantizers as {@code com.onnxq::AdaLogQuantize} (codes) and
@@ -15,7 +16,7 @@ import java.util.Map;
  * the dequantized value. For a shifted (post-GELU) quantizer the table omits -h: the planner has
  * folded it into the next layer's bias with the quantized weights.
  */
-public final class LogQuantRewrite implements Rewrite, Rewrites.CustomDomain {
+public final class LogQuantRewrite implements Rewrite {
   @Override
   public String name() { return "log-quant"; }
 
@@ -23,10 +24,11 @@ public final class LogQuantRewrite implements Rewrite, Rewrites.CustomDomain {
   public void apply(RewriteContext ctx) {
     Graph g = ctx.model().graph();
     IntegerConstants k = new IntegerConstants(g);
-    AdaLogDequantizeOp deq = (AdaLogDequantizeOp) CustomOps.byName(AdaLogDequantizeOp.NAME);
-    for (Map.Entry<String, AdaLogQuantizer> e : ctx.table().logQuantizers().entrySet()) {
-      String x = e.getKey();
-      AdaLogQuantizer q = e.getValue();
+    AdaLogDequantizeOp deq = CustomOps.ADALOG_DEQUANTIZE;
+    for (ActivationEntry e : ctx.plan().activations()) {
+      if (!(e.quant() instanceof ActivationQuant.Log log)) continue;
+      String x = e.tensor();
+      AdaLogQuantizer q = log.quantizer();
       AdaLogQuantizeOp quant = AdaLogQuantizeOp.forBits(q.bits());
       List<Node> consumers = g.consumers(x);
       String codes = g.uniqueName(x + "_logcodes");

@@ -17,7 +17,7 @@ import java.util.List;
  * point), the residual path reads its dequantized value, and the LayerNorm becomes the integer
  * {@code com.onnxq::PtsLayerNorm} whose uint8 output is dequantized back under the old name.
  */
-public final class PtsLayerNormRewrite implements Rewrite, Rewrites.CustomDomain {
+public final class PtsLayerNormRewrite implements Rewrite {
   @Override
   public String name() { return "pts-layernorm"; }
 
@@ -25,12 +25,12 @@ public final class PtsLayerNormRewrite implements Rewrite, Rewrites.CustomDomain
   public void apply(RewriteContext ctx) {
     Graph g = ctx.model().graph();
     IntegerConstants k = new IntegerConstants(g);
-    PtsLayerNormOp op = (PtsLayerNormOp) CustomOps.byName(PtsLayerNormOp.NAME);
+    PtsLayerNormOp op = CustomOps.PTS_LAYER_NORM;
     for (LayerNormPattern ln : ctx.structure().layerNorms()) {
-      PtfParams ptf = ctx.table().ptf(ln.input());
+      PtfParams ptf = ctx.plan().ptf(ln.input());
       if (ptf == null) continue;
-      QuantParams in = ctx.table().activation(ln.input());
-      QuantParams out = ctx.table().activation(ln.output());
+      QuantParams in = ctx.plan().uniform(ln.input());
+      QuantParams out = ctx.plan().uniform(ln.output());
       int c = ptf.channels();
       float[] gamma = ln.gamma() == null ? filled(c, 1f) : Tensors.toFloats(g.initializer(ln.gamma()).orElseThrow());
       float[] beta = ln.beta() == null ? filled(c, 0f) : Tensors.toFloats(g.initializer(ln.beta()).orElseThrow());

@@ -8,6 +8,9 @@ import io.onnxq.data.Dataset;
 import io.onnxq.model.Graph;
 import io.onnxq.model.Node;
 import io.onnxq.model.OnnxModel;
+import io.onnxq.ops.CallValues;
+import io.onnxq.ops.Comparison;
+import io.onnxq.ops.CustomOp;
 import io.onnxq.ops.CustomOps;
 import io.onnxq.ort.OrtModel;
 import io.onnxq.proto.Onnx.ModelProto;
@@ -39,7 +42,7 @@ public final class Verifier {
     List<Node> calls = new ArrayList<>();
     for (Node n : g.nodes()) {
       if (!n.domain().equals(CustomOps.DOMAIN)) continue;
-      if (KernelChecks.forOp(n.opType()) == null) {
+      if (CustomOps.find(n.opType()).isEmpty()) {
         throw new OnnxqException("no reference kernel for custom op " + n.domain() + "::" + n.opType());
       }
       calls.add(n);
@@ -50,14 +53,14 @@ public final class Verifier {
     }
     Map<String, Integer> taps = new LinkedHashMap<>();
     for (Node n : calls) {
-      KernelCheck k = KernelChecks.forOp(n.opType());
+      CustomOp op = CustomOps.byName(n.opType());
       for (int i = 0; i < n.inputCount(); i++) {
-        if (g.constant(n.input(i)).isEmpty()) taps.put(n.input(i), k.inputType(n, g, i));
+        if (g.constant(n.input(i)).isEmpty()) taps.put(n.input(i), op.inputType(n, g, i).getNumber());
       }
-      for (int i = 0; i < n.outputs().size(); i++) taps.put(n.output(i), k.outputTypes().get(i));
+      for (int i = 0; i < n.outputs().size(); i++) taps.put(n.output(i), op.outputs().get(i).type().getNumber());
     }
     ModelProto tapped = TapInserter.withOutputs(quant, taps);
-    Map<String, KernelCheck.Comparison> byOp = new LinkedHashMap<>();
+    Map<String, Comparison> byOp = new LinkedHashMap<>();
     Map<String, Integer> callCount = new LinkedHashMap<>();
     for (Node n : calls) callCount.merge(n.opType(), 1, Integer::sum);
     try (OrtModel ort = new OrtModel(tapped)) {
@@ -67,16 +70,16 @@ public final class Verifier {
       for (Batches.Batch b : new Batches(data, batchSize)) {
         Map<String, OrtModel.Output> out = ort.run(b.data(), data.sampleShape(), b.count(), names);
         for (Node n : calls) {
-          KernelCheck.Comparison c = KernelChecks.forOp(n.opType()).check(n, g, out::get);
-          byOp.merge(n.opType(), c, KernelCheck.Comparison::plus);
+          Comparison c = CustomOps.byName(n.opType()).check(new CallValues(n, g, out::get));
+          byOp.merge(n.opType(), c, Comparison::plus);
         }
         done += b.count();
         progress.step("verifying", done, data.size());
       }
     }
     List<OpResult> results = new ArrayList<>();
-    for (Map.Entry<String, KernelCheck.Comparison> e : byOp.entrySet()) {
-      KernelCheck.Comparison c = e.getValue();
+    for (Map.Entry<String, Comparison> e : byOp.entrySet()) {
+      Comparison c = e.getValue();
       results.add(new OpResult(e.getKey(), callCount.get(e.getKey()), c.elements(), c.mismatches(), c.maxAbsDiff()));
     }
     return results;

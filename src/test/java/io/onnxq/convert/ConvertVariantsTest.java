@@ -1,5 +1,9 @@
 package io.onnxq.convert;
 
+import io.onnxq.recipe.Recipe;
+import io.onnxq.recipe.Settings;
+import io.onnxq.recipe.W8A8;
+import io.onnxq.recipe.WeightRange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,8 +36,8 @@ class ConvertVariantsTest {
   void convertsAndStaysClose(TinyVit.Norm norm, TinyVit.Gelu gelu, TinyVit.Scale scale, String method) {
     ModelProto fp32 = TinyVit.build(norm, gelu, scale, 2);
     Dataset data = TestData.random(dir, 32, 3, 8, 8);
-    ConvertOptions o = ConvertOptions.defaults().withMethod(ObserverKind.parse(method));
-    Converter.Result r = new Converter(o, Progress.SILENT).convert(new OnnxModel(fp32), data, "tiny");
+    Recipe o = new W8A8(ObserverKind.parse(method), WeightRange.REDUCED);
+    Converter.Result r = new Converter(o, Settings.DEFAULTS, Progress.SILENT).convert(new OnnxModel(fp32), data, "tiny");
     ModelProto q = r.model();
 
     // Weights of all 2*4 block linears + patch embed + head are int8 behind per-axis DequantizeLinear.

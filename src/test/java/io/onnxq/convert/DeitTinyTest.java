@@ -1,5 +1,7 @@
 package io.onnxq.convert;
 
+import io.onnxq.recipe.Settings;
+import io.onnxq.recipe.W8A8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,7 +48,7 @@ class DeitTinyTest {
     Dataset calib = Datasets.open(TestData.SHARED.resolve("imagenet-val100"), Preprocess.DEIT, 224, null, 16);
     Dataset eval = Datasets.open(TestData.SHARED.resolve("imagenet-sample"), Preprocess.DEIT, 224, null, 64);
     ModelProto fp32 = ModelIO.readProto(MODEL);
-    Converter.Result r = new Converter(ConvertOptions.defaults(), Progress.SILENT)
+    Converter.Result r = new Converter(W8A8.defaults(), Settings.DEFAULTS, Progress.SILENT)
         .convert(new OnnxModel(fp32), calib, "deit-tiny");
     EvalResult e = new Evaluator(16, Progress.SILENT).evaluate(r.model(), fp32, eval);
     System.err.println("DeiT-Tiny W8A8 minmax, 16 calib images, 64 eval images: " + e.text());

@@ -1,5 +1,9 @@
 package io.onnxq.convert;
 
+import io.onnxq.recipe.Emit;
+import io.onnxq.recipe.FqVit;
+import io.onnxq.recipe.Recipe;
+import io.onnxq.recipe.Settings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,8 +32,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 class FqVitConversionTest {
   @TempDir Path dir;
 
-  private static Converter.Result convert(ModelProto fp32, Dataset data, ConvertOptions o) {
-    return new Converter(o, Progress.SILENT).convert(new OnnxModel(fp32), data, "tiny");
+  private static Converter.Result convert(ModelProto fp32, Dataset data, Recipe o) {
+    return convert(fp32, data, o, Settings.DEFAULTS);
+  }
+
+  private static Converter.Result convert(ModelProto fp32, Dataset data, Recipe o, Settings settings) {
+    return new Converter(o, settings, Progress.SILENT).convert(new OnnxModel(fp32), data, "tiny");
   }
 
   private static long count(ModelProto m, String op) {
@@ -41,7 +49,7 @@ class FqVitConversionTest {
   void ptsLisConvertsAndVerifiesExactly(TinyVit.Norm norm, String method) {
     ModelProto fp32 = TinyVit.build(norm, TinyVit.Gelu.ERF, TinyVit.Scale.MUL_Q, 2);
     Dataset data = TestData.random(dir, 24, 3, 8, 8);
-    ConvertOptions o = ConvertOptions.defaults().withMethod(ObserverKind.parse(method)).withFqVit(true, true);
+    Recipe o = FqVit.of(ObserverKind.parse(method), true, true);
     ModelProto q = convert(fp32, data, o).model();
 
     assertEquals(5, count(q, "PtsLayerNorm"), "every LayerNorm is integer");
@@ -65,9 +73,9 @@ class FqVitConversionTest {
   void inlineEmitIsBitIdenticalToFunctions() {
     ModelProto fp32 = TinyVit.build(TinyVit.Norm.FUSED, TinyVit.Gelu.ERF, TinyVit.Scale.DIV_AFTER, 2);
     Dataset data = TestData.random(dir, 16, 3, 8, 8);
-    ConvertOptions o = ConvertOptions.defaults().withFqVit(true, true);
+    Recipe o = FqVit.of(ObserverKind.MINMAX, true, true);
     ModelProto functions = convert(fp32, data, o).model();
-    ModelProto inline = convert(fp32, data, o.withEmit(ConvertOptions.Emit.INLINE)).model();
+    ModelProto inline = convert(fp32, data, o, Settings.DEFAULTS.withEmit(Emit.INLINE)).model();
 
     assertEquals(0, inline.getFunctionsCount());
     assertTrue(inline.getOpsetImportList().stream().noneMatch(x -> x.getDomain().equals(CustomOps.DOMAIN)));
@@ -87,7 +95,7 @@ class FqVitConversionTest {
   void ptsAloneKeepsFloatSoftmaxWithUint8Probabilities() {
     ModelProto fp32 = TinyVit.build(TinyVit.Norm.DECOMPOSED, TinyVit.Gelu.TANH, TinyVit.Scale.SPLIT_QK, 1);
     Dataset data = TestData.random(dir, 16, 3, 8, 8);
-    ModelProto q = convert(fp32, data, ConvertOptions.defaults().withFqVit(true, false)).model();
+    ModelProto q = convert(fp32, data, FqVit.of(ObserverKind.MINMAX, true, false)).model();
     assertEquals(3, count(q, "PtsLayerNorm"));
     assertEquals(1, count(q, "Softmax"));
     assertEquals(0, count(q, "LogIntSoftmax"));

@@ -1,5 +1,12 @@
 package io.onnxq.convert;
 
+import io.onnxq.calib.observe.ObserverKind;
+import io.onnxq.recipe.AdaLog;
+import io.onnxq.recipe.LowBit;
+import io.onnxq.recipe.Recipe;
+import io.onnxq.recipe.Refinements;
+import io.onnxq.recipe.Settings;
+import io.onnxq.recipe.WeightRange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,17 +37,18 @@ class LowBitConversionTest {
 
   @ParameterizedTest
   @CsvSource({"4, UNIFORM", "3, LOG2", "4, ADALOG", "6, ADALOG", "3, ADALOG"})
-  void convertsRunsAndVerifies(int bits, ConvertOptions.Probs probs) {
+  void convertsRunsAndVerifies(int bits, String probs) {
     ModelProto fp32 = TinyVit.build(TinyVit.Norm.DECOMPOSED, TinyVit.Gelu.ERF, TinyVit.Scale.MUL_Q, 2);
     Dataset data = TestData.random(dir, 16, 3, 8, 8);
-    ConvertOptions o = ConvertOptions.defaults().withLowBit(bits, bits, probs);
-    ModelProto q = new Converter(o, Progress.SILENT).convert(new OnnxModel(fp32), data, "tiny").model();
+    Recipe o = probs.equals("ADALOG") ? AdaLog.of(bits, bits)
+        : new LowBit(ObserverKind.MINMAX, WeightRange.REDUCED, bits, bits, probs.equals("LOG2"));
+    ModelProto q = new Converter(o, Settings.DEFAULTS, Progress.SILENT).convert(new OnnxModel(fp32), data, "tiny").model();
 
     assertEquals(21, q.getOpsetImport(0).getVersion());
     long packed = q.getGraph().getInitializerList().stream()
         .filter(t -> t.getDataType() == TensorProto.DataType.UINT4_VALUE && t.getDimsCount() >= 2).count();
     assertEquals(bits <= 4 ? 10 : 0, packed, "weights of at most 4 bits are stored as UINT4");
-    int logQuantized = probs == ConvertOptions.Probs.UNIFORM ? 0 : probs == ConvertOptions.Probs.LOG2 ? 2 : 4;
+    int logQuantized = probs.equals("UNIFORM") ? 0 : probs.equals("LOG2") ? 2 : 4;
     assertEquals(logQuantized, count(q, "AdaLogQuantize"), "probabilities (and fc2 inputs with AdaLog)");
     assertEquals(logQuantized, count(q, "AdaLogDequantize"));
 
@@ -58,13 +66,13 @@ class LowBitConversionTest {
   void refinedAdaLogStaysDeployableAndExact() {
     ModelProto fp32 = TinyVit.build(TinyVit.Norm.DECOMPOSED, TinyVit.Gelu.ERF, TinyVit.Scale.MUL_Q, 2);
     Dataset data = TestData.random(dir, 16, 3, 8, 8);
-    ConvertOptions plain = ConvertOptions.defaults().withLowBit(4, 4, ConvertOptions.Probs.ADALOG);
-    ConvertOptions refined = plain.withRefinements(new ConvertOptions.Refinements(true, true, true));
-    ModelProto q = new Converter(refined, Progress.SILENT).convert(new OnnxModel(fp32), data, "tiny").model();
+    AdaLog plain = AdaLog.of(4, 4);
+    AdaLog refined = plain.withRefinements(new Refinements(true, true, true));
+    ModelProto q = new Converter(refined, Settings.DEFAULTS, Progress.SILENT).convert(new OnnxModel(fp32), data, "tiny").model();
     for (Verifier.OpResult r : new Verifier(8, Progress.SILENT).verify(q, data)) {
       assertEquals(0, r.mismatches(), r.toString());
     }
-    ModelProto p = new Converter(plain, Progress.SILENT).convert(new OnnxModel(fp32), data, "tiny").model();
+    ModelProto p = new Converter(plain, Settings.DEFAULTS, Progress.SILENT).convert(new OnnxModel(fp32), data, "tiny").model();
     Evaluator ev = new Evaluator(8, Progress.SILENT);
     double cosRefined = ev.evaluate(q, fp32, data).meanCosine();
     double cosPlain = ev.evaluate(p, fp32, data).meanCosine();

@@ -1,5 +1,10 @@
 package io.onnxq.convert;
 
+import io.onnxq.recipe.FqVit;
+import io.onnxq.recipe.Recipe;
+import io.onnxq.recipe.Settings;
+import io.onnxq.recipe.W8A8;
+import io.onnxq.recipe.WeightRange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +44,7 @@ class TestModelsTest {
   @CsvSource({"op13, minmax", "op17, minmax", "op13, omse", "op17, percentile"})
   void w8a8LosesAtMostHalfAPoint(String opset, String method) {
     ModelProto fp32 = fp32(opset);
-    ModelProto q = new Converter(ConvertOptions.defaults().withMethod(ObserverKind.parse(method)), Progress.SILENT)
+    ModelProto q = new Converter(new W8A8(ObserverKind.parse(method), WeightRange.REDUCED), Settings.DEFAULTS, Progress.SILENT)
         .convert(new OnnxModel(fp32), calib, opset).model();
     List<EvalResult> r = new Evaluator(100, Progress.SILENT).evaluate(List.of(fp32, q), fp32, test);
     double drop = r.get(0).top1() - r.get(1).top1();
@@ -53,7 +58,7 @@ class TestModelsTest {
   @CsvSource({"op13", "op17"})
   void ptsLisVerifiesExactlyAndStaysAccurate(String opset) {
     ModelProto fp32 = fp32(opset);
-    ModelProto q = new Converter(ConvertOptions.defaults().withFqVit(true, true), Progress.SILENT)
+    ModelProto q = new Converter(FqVit.of(ObserverKind.MINMAX, true, true), Settings.DEFAULTS, Progress.SILENT)
         .convert(new OnnxModel(fp32), calib, opset).model();
     for (Verifier.OpResult r : new Verifier(16, Progress.SILENT).verify(q, calib)) {
       assertEquals(0, r.mismatches(), r.toString());
@@ -68,8 +73,8 @@ class TestModelsTest {
   @CsvSource({"w8a8, 0.5", "pts_lis, 1.0"})
   void swinKeepsItsAccuracy(String config, double maxDrop) {
     ModelProto fp32 = ModelIO.readProto(TestData.TESTMODELS.resolve("swin_fmnist_op17.onnx"));
-    ConvertOptions o = config.equals("w8a8") ? ConvertOptions.defaults() : ConvertOptions.defaults().withFqVit(true, true);
-    ModelProto q = new Converter(o, Progress.SILENT).convert(new OnnxModel(fp32), calib, "swin").model();
+    Recipe o = config.equals("w8a8") ? W8A8.defaults() : FqVit.of(ObserverKind.MINMAX, true, true);
+    ModelProto q = new Converter(o, Settings.DEFAULTS, Progress.SILENT).convert(new OnnxModel(fp32), calib, "swin").model();
     if (!config.equals("w8a8")) {
       List<Verifier.OpResult> checks = new Verifier(16, Progress.SILENT).verify(q, calib);
       assertEquals(3, checks.size(), "PtsLayerNorm, LogIntSoftmax and LogIntAttnMatMul are all checked");

@@ -1,5 +1,8 @@
 package io.onnxq.exports;
 
+import io.onnxq.recipe.FqVit;
+import io.onnxq.recipe.Settings;
+import io.onnxq.recipe.W8A8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.onnxq.calib.Progress;
-import io.onnxq.convert.ConvertOptions;
+import io.onnxq.calib.observe.ObserverKind;
 import io.onnxq.convert.Converter;
 import io.onnxq.data.Dataset;
 import io.onnxq.data.Datasets;
@@ -101,7 +104,7 @@ class ExportsTest {
   @MethodSource("models")
   void w8a8StaysCloseToFp32(JsonNode m) {
     ModelProto fp32 = read(m);
-    ModelProto q = new Converter(ConvertOptions.defaults(), Progress.SILENT).convert(new OnnxModel(fp32), calib, "w8a8")
+    ModelProto q = new Converter(W8A8.defaults(), Settings.DEFAULTS, Progress.SILENT).convert(new OnnxModel(fp32), calib, "w8a8")
         .model();
     EvalResult e = new Evaluator(batch(fp32, 8), Progress.SILENT).evaluate(q, fp32, eval);
     System.err.println("export " + m.get("file").asText() + " W8A8: " + e.text());
@@ -113,7 +116,7 @@ class ExportsTest {
   @MethodSource("models")
   void ptsLisVerifiesExactly(JsonNode m) {
     ModelProto fp32 = read(m);
-    ModelProto q = new Converter(ConvertOptions.defaults().withFqVit(true, true), Progress.SILENT)
+    ModelProto q = new Converter(FqVit.of(ObserverKind.MINMAX, true, true), Settings.DEFAULTS, Progress.SILENT)
         .convert(new OnnxModel(fp32), calib, "pts-lis").model();
     List<Verifier.OpResult> checks = new Verifier(batch(fp32, 4), Progress.SILENT).verify(q, calib);
     assertEquals(3, checks.size(), "PtsLayerNorm, LogIntSoftmax and LogIntAttnMatMul all checked");

@@ -24,18 +24,23 @@ class FunctionBuilderTest {
         }
 
         @Override
-        public List<String> inputs() {
-            return List.of("A", "B", "S");
+        public List<Port> inputs() {
+            return List.of(Port.i64("A"), Port.i64("B"), Port.i64("S"));
         }
 
         @Override
-        public List<String> outputs() {
-            return List.of("MAX", "MIN", "SUM");
+        public List<Port> outputs() {
+            return List.of(Port.i64("MAX"), Port.i64("MIN"), Port.i64("SUM"));
+        }
+
+        @Override
+        public Comparison check(CallValues values) {
+            throw new UnsupportedOperationException("a probe of the body helpers, not a kernel");
         }
 
         @Override
         public Onnx.FunctionProto function() {
-            FunctionBuilder f = new FunctionBuilder(name(), inputs(), outputs(), "helper probe");
+            FunctionBuilder f = new FunctionBuilder(name(), CustomOp.names(inputs()), CustomOp.names(outputs()), "helper probe");
             f.opTo("MAX", "Identity", List.of(), f.imax("A", "B"));
             f.opTo("MIN", "Identity", List.of(), f.imin("A", "B"));
             f.opTo("SUM", "Identity", List.of(), f.sumLast("S"));

@@ -1,12 +1,14 @@
 package io.onnxq.pattern;
 
+import io.onnxq.recipe.FqVit;
+import io.onnxq.recipe.Settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.onnxq.OnnxqException;
 import io.onnxq.calib.Progress;
-import io.onnxq.convert.ConvertOptions;
+import io.onnxq.calib.observe.ObserverKind;
 import io.onnxq.convert.Converter;
 import io.onnxq.model.OnnxModel;
 import io.onnxq.proto.Onnx.ModelProto;
@@ -55,7 +57,7 @@ class CoverageTest {
   @Test
   void fullyQuantizedMethodsRefuseAnIncompleteBlock() {
     OnnxqException e = assertThrows(OnnxqException.class, () -> new Converter(
-        ConvertOptions.defaults().withFqVit(true, true), Progress.SILENT)
+        FqVit.of(ObserverKind.MINMAX, true, true), Settings.DEFAULTS, Progress.SILENT)
         .convert(new OnnxModel(brokenGelu()), TestData.random(tmp, 2, 3, 8, 8), "broken"));
     assertEquals("--pts/--lis needs complete transformer blocks, but block 0 has no GELU after the first MLP linear"
         + " (run 'onnxq inspect' for the coverage)", e.getMessage());

@@ -1,9 +1,8 @@
-package io.onnxq.convert;
+package io.onnxq.plan;
 
 import io.onnxq.OnnxqException;
 import io.onnxq.calib.ActivationCapture;
 import io.onnxq.calib.ActivationCapture.Captured;
-import io.onnxq.calib.Progress;
 import io.onnxq.calib.search.AdaLogChoice;
 import io.onnxq.calib.search.AttentionSearch;
 import io.onnxq.calib.search.GptqRounding;
@@ -12,26 +11,27 @@ import io.onnxq.calib.search.LinearSearch;
 import io.onnxq.calib.search.Mat;
 import io.onnxq.calib.search.UniformChoice;
 import io.onnxq.calib.search.UniformFpcs;
-import io.onnxq.data.Dataset;
 import io.onnxq.model.Graph;
 import io.onnxq.model.Tensors;
+import io.onnxq.plan.ActivationQuant.Log;
+import io.onnxq.plan.ActivationQuant.Uniform;
 import io.onnxq.pattern.Attention;
 import io.onnxq.pattern.LayerNormPattern;
 import io.onnxq.pattern.LinearLayer;
 import io.onnxq.pattern.PatchMerging;
 import io.onnxq.pattern.TransformerBlock;
 import io.onnxq.pattern.VitStructure;
-import io.onnxq.proto.Onnx.ModelProto;
 import io.onnxq.quant.AdaLogQuantizer;
 import io.onnxq.quant.ChannelReparam;
 import io.onnxq.quant.IntRange;
 import io.onnxq.quant.QkBalance;
 import io.onnxq.quant.QuantParams;
 import io.onnxq.quant.UniformQuantizer;
+import io.onnxq.recipe.AdaLog;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -43,85 +43,101 @@ import java.util.Map;
  * tensor; AdaLog with the GELU shift for fc2's input); per-head q/k for Q*K^T; AdaLog for the
  * probabilities and per-head V for attn*V. Loss = layer-output MSE against FP32.
  *
- * <p>Opt-in refinements ({@link ConvertOptions.Refinements}): q/k balance before the qkv search;
+ * <p>Opt-in refinements ({@link io.onnxq.recipe.Refinements}): q/k balance before the qkv search;
  * after each linear search, GPTQ rounding on the searched grid, then bias correction against the
  * final quantized weights (and, for fc2, before the GELU-shift fold, which uses the same weights).
+ *
+ * <p>The captures are the planner's own: reparameterization and q/k balance replace a captured
+ * tensor by a transformed copy in this run's working map, so later searches see the new model.
  */
-public final class AdaLogPlanner {
+public final class AdaLogPlanner implements Planner {
   /** Token rows kept per linear input (the searches sub-sample further). */
   static final int MAX_ROWS = 4096;
   /** Images whose attention tensors are kept whole, and the query rows sampled from each. */
   static final int ATTENTION_IMAGES = 4;
   static final int QUERY_ROWS = 64;
 
-  private final ConvertOptions o;
-  private final Progress progress;
+  private final AdaLog o;
 
-  public AdaLogPlanner(ConvertOptions o, Progress progress) {
-    this.o = o;
-    this.progress = progress;
+  public AdaLogPlanner(AdaLog recipe) {
+    this.o = recipe;
   }
 
-  public QuantTable plan(ModelProto fp32, Graph g, VitStructure s, Dataset calib) {
-    QuantTable t = new QuantTable();
-    t.setObserver("fpcs");
+  /** One run's working state: the graph it reads, its captures, the plan it fills. */
+  private record Run(Graph g, Map<String, Captured> cap, QuantPlan.Builder t, PlanInput in, List<PendingWeight> weights) {}
+
+  /** A searched weight grid; the codes are taken once every replacement of the weight is planned. */
+  private record PendingWeight(String initializer, String role, QuantParams params) {}
+
+  @Override
+  public QuantPlan plan(PlanInput in) {
+    VitStructure s = in.structure();
+    in.progress().info(String.format("found %d blocks; AdaLog W%dA%d search on %d samples", s.blocks().size(),
+        o.wBits(), o.aBits(), in.calib().size()));
     List<String> rowTaps = new ArrayList<>();
     List<String> wholeTaps = new ArrayList<>();
     for (LinearLayer l : s.linears()) rowTaps.add(l.input());
     for (Attention a : s.attentions()) wholeTaps.addAll(List.of(a.qInput(), a.kInput(), a.probs(), a.vInput()));
-    Map<String, Captured> cap = ActivationCapture.run(fp32, rowTaps, wholeTaps, calib, o.batchSize(), MAX_ROWS,
-        ATTENTION_IMAGES, progress);
+    Map<String, Captured> cap = new HashMap<>(ActivationCapture.run(in.fp32(), rowTaps, wholeTaps, in.calib(),
+        in.batchSize(), MAX_ROWS, ATTENTION_IMAGES, in.progress()));
+    Run r = new Run(in.graph(), cap, new QuantPlan.Builder("fpcs"), in, new ArrayList<>());
     List<TransformerBlock> blocks = s.blocks();
     for (int i = 0; i < blocks.size(); i++) {
-      searchBlock(g, blocks.get(i), cap, t);
-      progress.step("searching (FPCS)", i + 1, blocks.size());
+      searchBlock(r, blocks.get(i));
+      in.progress().step("searching (FPCS)", i + 1, blocks.size());
     }
     for (PatchMerging m : s.merges()) {
-      reparam(g, m.norm(), List.of(m.reduction()), cap, t);
-      searchLinear(g, m.reduction(), cap.get(m.reduction().input()), t, false);
+      reparam(r, m.norm(), List.of(m.reduction()));
+      searchLinear(r, m.reduction(), false);
     }
-    for (LinearLayer l : s.linears(LinearLayer.Role.PATCH_EMBED)) patchEmbed(g, l, cap.get(l.input()), t);
-    for (LinearLayer l : s.linears(LinearLayer.Role.HEAD)) searchLinear(g, l, cap.get(l.input()), t, false);
-    return t;
+    for (LinearLayer l : s.linears(LinearLayer.Role.PATCH_EMBED)) patchEmbed(r, l);
+    for (LinearLayer l : s.linears(LinearLayer.Role.HEAD)) searchLinear(r, l, false);
+    for (PendingWeight w : r.weights()) {
+      r.t().weight(WeightPlanning.searched(r.g(), r.t(), w.initializer(), w.role(), w.params(), o.wBits()));
+    }
+    return r.t().build();
   }
 
-  private void searchBlock(Graph g, TransformerBlock b, Map<String, Captured> cap, QuantTable t) {
+  private void searchBlock(Run r, TransformerBlock b) {
     if (!b.complete()) {
       throw new OnnxqException("AdaLog needs complete blocks; block " + b.index() + " has " + b.missing());
     }
-    reparam(g, b.norm1(), b.qkv(), cap, t);
-    if (b.qkv().size() == 1 && o.refine().qkBalance()) balanceQk(g, b.qkv().get(0), b.attention(), cap, t);
-    for (LinearLayer l : b.qkv()) searchLinear(g, l, cap.get(l.input()), t, false);
-    searchAttention(b.attention(), cap, t);
-    searchLinear(g, b.proj(), cap.get(b.proj().input()), t, false);
-    reparam(g, b.norm2(), List.of(b.fc1()), cap, t);
-    searchLinear(g, b.fc1(), cap.get(b.fc1().input()), t, false);
-    searchLinear(g, b.fc2(), cap.get(b.fc2().input()), t, true);
+    reparam(r, b.norm1(), b.qkv());
+    if (b.qkv().size() == 1 && o.refinements().qkBalance()) balanceQk(r, b.qkv().get(0), b.attention());
+    for (LinearLayer l : b.qkv()) searchLinear(r, l, false);
+    searchAttention(r, b.attention());
+    searchLinear(r, b.proj(), false);
+    reparam(r, b.norm2(), List.of(b.fc1()));
+    searchLinear(r, b.fc1(), false);
+    searchLinear(r, b.fc2(), true);
   }
 
   /**
    * RepQ-ViT: fold per-channel ranges of the LayerNorm output into the LayerNorm affine and the
    * next weight, and transform the captured rows the same way, so the search sees the new model.
    */
-  private void reparam(Graph g, LayerNormPattern ln, List<LinearLayer> next, Map<String, Captured> cap, QuantTable t) {
+  private void reparam(Run run, LayerNormPattern ln, List<LinearLayer> next) {
     // Only MatMul weights ([in, out]) with a bias to absorb the shift, behind a LayerNorm with its
     // own affine initializers (Swin's bias-free PatchMerging reduction keeps its LayerNorm as is).
     if (ln.gamma() == null || ln.beta() == null) return;
     for (LinearLayer l : next) {
       if (l.outAxis() != 1 || l.bias() == null || !l.input().equals(next.get(0).input())) return;
     }
-    Captured x = cap.get(next.get(0).input());
+    Graph g = run.g();
+    QuantPlan.Builder t = run.t();
+    Captured x = run.cap().get(next.get(0).input()).copy();
     int c = x.lastDim();
     ChannelReparam r = ChannelReparam.fromRows(x.data(), x.rows(), c, IntRange.uint(o.aBits()));
     r.applyToRows(x.data(), x.rows(), c);
-    t.replaceInitializer(ln.gamma(), r.gamma(floats(g, t, ln.gamma())));
-    t.replaceInitializer(ln.beta(), r.beta(floats(g, t, ln.beta())));
+    run.cap().put(next.get(0).input(), x);
+    t.replace(ln.gamma(), r.gamma(t.current(g, ln.gamma())));
+    t.replace(ln.beta(), r.beta(t.current(g, ln.beta())));
     for (LinearLayer l : next) {
-      float[] w = floats(g, t, l.weight());
+      float[] w = t.current(g, l.weight());
       int out = w.length / c;
       float[] w2 = r.weight(w, c, out);
-      t.replaceInitializer(l.weight(), w2);
-      t.replaceInitializer(l.bias(), r.bias(floats(g, t, l.bias()), w2, c, out));
+      t.replace(l.weight(), w2);
+      t.replace(l.bias(), r.bias(t.current(g, l.bias()), w2, c, out));
     }
   }
 
@@ -131,18 +147,20 @@ public final class AdaLogPlanner {
    * captured token, whose qkv output must be proportional to its captured q and k (a q scale may sit
    * between them). Other layouts are left alone.
    */
-  private void balanceQk(Graph g, LinearLayer qkv, Attention a, Map<String, Captured> cap, QuantTable t) {
+  private void balanceQk(Run run, LinearLayer qkv, Attention a) {
     if (qkv.outAxis() != 1 || qkv.bias() == null) return;
-    Captured x = cap.get(qkv.input());
-    Captured q = cap.get(a.qInput());
-    Captured kt = cap.get(a.kInput());
+    Graph g = run.g();
+    QuantPlan.Builder t = run.t();
+    Captured x = run.cap().get(qkv.input());
+    Captured q = run.cap().get(a.qInput());
+    Captured kt = run.cap().get(a.kInput());
     int heads = (int) q.shape()[1];
     int tokens = (int) q.shape()[2];
     int d = (int) q.shape()[3];
     int dim = heads * d;
     int in = x.lastDim();
-    float[] w = floats(g, t, qkv.weight());
-    float[] bias = floats(g, t, qkv.bias());
+    float[] w = t.current(g, qkv.weight());
+    float[] bias = t.current(g, qkv.bias());
     if (w.length != in * 3 * dim) return;
     float[] y = Mat.matmul(Arrays.copyOf(x.data(), in), 1, in, w, 3 * dim);
     float[] qTok = new float[dim];
@@ -154,7 +172,7 @@ public final class AdaLogPlanner {
       kTok[c] = kt.data()[c * tokens];
     }
     if (!proportional(qTok, y, 0) || !proportional(kTok, y, dim)) {
-      progress.info("q/k balance skipped for " + qkv.name() + ": its output is not laid out [q | k | v] by head");
+      run.in().progress().info("q/k balance skipped for " + qkv.name() + ": its output is not laid out [q | k | v] by head");
       return;
     }
     float[] qMax = new float[dim];
@@ -170,9 +188,14 @@ public final class AdaLogPlanner {
       }
     }
     QkBalance balance = QkBalance.fromRanges(qMax, kMax);
-    t.replaceInitializer(qkv.weight(), balance.apply(w, in));
-    t.replaceInitializer(qkv.bias(), balance.apply(bias, 1));
+    t.replace(qkv.weight(), balance.apply(w, in));
+    t.replace(qkv.bias(), balance.apply(bias, 1));
+    t.rescaled(qkv.output());
     float[] r = balance.r();
+    q = q.copy();
+    kt = kt.copy();
+    run.cap().put(a.qInput(), q);
+    run.cap().put(a.kInput(), kt);
     for (int sg = 0; sg < segments; sg++) {
       int c0 = (sg % heads) * d;
       for (int tk = 0; tk < tokens; tk++) {
@@ -204,14 +227,11 @@ public final class AdaLogPlanner {
     return res <= 1e-6 * aa;
   }
 
-  /** Current values of an initializer, including replacements already planned. */
-  private static float[] floats(Graph g, QuantTable t, String name) {
-    float[] replaced = t.replacements().get(name);
-    return replaced != null ? replaced : Tensors.toFloats(g.initializer(name).orElseThrow());
-  }
-
-  private void searchLinear(Graph g, LinearLayer l, Captured x, QuantTable t, boolean geluInput) {
-    float[] w = floats(g, t, l.weight());
+  private void searchLinear(Run run, LinearLayer l, boolean geluInput) {
+    Graph g = run.g();
+    QuantPlan.Builder t = run.t();
+    Captured x = run.cap().get(l.input());
+    float[] w = t.current(g, l.weight());
     int in = x.lastDim();
     int out = w.length / in;
     boolean transposed = l.outAxis() == 0; // Gemm transB: stored [out, in]
@@ -220,36 +240,35 @@ public final class AdaLogPlanner {
         geluInput ? LinearSearch.ActKind.ADALOG_GELU : LinearSearch.ActKind.UNIFORM);
     QuantParams wp = c.weight();
     float[] wHat = LinearSearch.dequantize(wio, in, out, wp);
-    if (o.refine().gptq()) {
+    if (o.refinements().gptq()) {
       wHat = GptqRounding.round(x.data(), x.rows(), c.activation(), wio, in, out, wp);
-      t.replaceInitializer(l.weight(), transposed ? Mat.transpose(wHat, in, out) : wHat);
+      t.replace(l.weight(), transposed ? Mat.transpose(wHat, in, out) : wHat);
     }
-    if (o.refine().biasCorrection() && l.bias() != null) {
+    if (o.refinements().biasCorrection() && l.bias() != null) {
       float[] err = LinearSearch.meanOutputError(x.data(), x.rows(), wio, wHat, in, out, c.activation(), MAX_ROWS);
-      float[] b = floats(g, t, l.bias());
+      float[] b = t.current(g, l.bias());
       float[] corrected = new float[out];
       for (int i = 0; i < out; i++) corrected[i] = b[i] - err[i];
-      t.replaceInitializer(l.bias(), corrected);
+      t.replace(l.bias(), corrected);
     }
-    t.addWeight(l.weight(), l.role().name().toLowerCase(Locale.ROOT), wp.range());
-    t.chooseWeight(l.weight(), QuantParams.perChannel(wp.scale(), wp.zeroPoint(), l.outAxis(), wp.range()));
-    String role = l.role().name().toLowerCase(Locale.ROOT) + ".input";
+    run.weights().add(new PendingWeight(l.weight(), WeightPlanning.role(l),
+        QuantParams.perChannel(wp.scale(), wp.zeroPoint(), l.outAxis(), wp.range())));
+    String role = WeightPlanning.role(l) + ".input";
     if (c.activation() instanceof AdaLogChoice a) {
       AdaLogQuantizer q = a.quantizer();
-      t.addActivation(l.input(), role + " (adalog)", IntRange.uint(o.aBits()), false);
-      t.setLogQuantizer(l.input(), q);
+      t.activation(l.input(), role + " (adalog)", new Log(q), false);
       // fc2 consumes the non-negative code value directly; -h moves into the bias with W_q.
-      float[] bias = l.bias() == null ? new float[out] : floats(g, t, l.bias());
       if (l.bias() == null) throw new OnnxqException("fc2 '" + l.name() + "' has no bias to fold the GELU shift into");
-      t.replaceInitializer(l.bias(), AdaLogQuantizer.foldShiftIntoBias(bias, wHat, in, out, q.shift()));
+      t.replace(l.bias(), AdaLogQuantizer.foldShiftIntoBias(t.current(g, l.bias()), wHat, in, out, q.shift()));
     } else {
       UniformChoice u = (UniformChoice) c.activation();
-      t.addActivation(l.input(), role, u.range(), false);
-      t.setActivation(l.input(), u.params(-1));
+      t.activation(l.input(), role, Uniform.perTensor(u.params(-1), o.aBits()), false);
     }
   }
 
-  private void searchAttention(Attention a, Map<String, Captured> cap, QuantTable t) {
+  private void searchAttention(Run run, Attention a) {
+    Map<String, Captured> cap = run.cap();
+    QuantPlan.Builder t = run.t();
     Captured q = cap.get(a.qInput());
     Captured kt = cap.get(a.kInput());
     Captured p = cap.get(a.probs());
@@ -275,20 +294,20 @@ public final class AdaLogPlanner {
     perHead(t, a.kInput(), "attn.k", qk.k());
     AttentionSearch.AvChoice av = AttentionSearch.searchAv(sampleRows(p.data(), segments, tokens, tokens, rows),
         v.data(), segments, heads, rows, tokens, d, o.aBits(), o.aBits(), AttentionSearch.DEFAULT_ROUNDS);
-    t.addActivation(a.probs(), "attn.probs (adalog)", IntRange.uint(o.aBits()), false);
-    t.setLogQuantizer(a.probs(), av.probs().quantizer());
+    t.activation(a.probs(), "attn.probs (adalog)", new Log(av.probs().quantizer()), false);
     perHead(t, a.vInput(), "attn.v", av.v());
   }
 
-  private static void perHead(QuantTable t, String tensor, String role, UniformChoice c) {
-    t.addActivation(tensor, role + " (per head)", c.range(), false);
-    t.setActivation(tensor, c.params(1));
-    t.declareRank(tensor, 4);
+  private void perHead(QuantPlan.Builder t, String tensor, String role, UniformChoice c) {
+    t.activation(tensor, role + " (per head)", new Uniform(c.params(1), o.aBits(), 4), false);
   }
 
   /** Patch embedding: weights per output channel by FPCS on their own MSE, image input 8-bit. */
-  private void patchEmbed(Graph g, LinearLayer l, Captured x, QuantTable t) {
-    float[] w = floats(g, t, l.weight());
+  private void patchEmbed(Run run, LinearLayer l) {
+    Graph g = run.g();
+    QuantPlan.Builder t = run.t();
+    Captured x = run.cap().get(l.input());
+    float[] w = t.current(g, l.weight());
     int out = Tensors.shape(g.initializer(l.weight()).orElseThrow())[0];
     int per = w.length / out;
     float[] s = new float[out];
@@ -299,16 +318,15 @@ public final class AdaLogPlanner {
       z[c] = cand.z();
     }
     IntRange wr = IntRange.uint(o.wBits());
-    t.addWeight(l.weight(), "patch_embed", wr);
-    t.chooseWeight(l.weight(), QuantParams.perChannel(s, z, 0, wr));
+    run.weights().add(new PendingWeight(l.weight(), "patch_embed", QuantParams.perChannel(s, z, 0, wr)));
     float min = 0;
     float max = 0;
     for (float v : x.data()) {
       min = Math.min(min, v);
       max = Math.max(max, v);
     }
-    t.addActivation(l.input(), "patch_embed.input", IntRange.uint(8), false);
-    t.setActivation(l.input(), UniformQuantizer.asymmetric(min, max, IntRange.uint(8)));
+    t.activation(l.input(), "patch_embed.input",
+        Uniform.perTensor(UniformQuantizer.asymmetric(min, max, IntRange.uint(8)), 8), false);
   }
 
   /** The same evenly spaced {@code keep} rows of every segment [segments, rows, cols]. */
