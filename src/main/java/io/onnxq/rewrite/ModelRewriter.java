@@ -21,6 +21,11 @@ public final class ModelRewriter {
 
   /** Models with onnxq custom ops or sub-8-bit grids are raised to the opset of the ops' bodies. */
   public static ModelProto rewrite(OnnxModel model, VitStructure structure, QuantPlan plan, Emit emit) {
+    return rewrite(model, structure, plan, emit, Rewrites.all());
+  }
+
+  /** With a given rule list (tests apply one rule at a time). */
+  static ModelProto rewrite(OnnxModel model, VitStructure structure, QuantPlan plan, Emit emit, List<Rewrite> rules) {
     boolean opset21 = plan.needsOpset21();
     QdqBuilder qdq = new QdqBuilder(model.graph(), opset21);
     for (ActivationEntry e : plan.activations()) {
@@ -29,7 +34,7 @@ public final class ModelRewriter {
       if (rank > 0) qdq.declareRank(e.tensor(), rank);
     }
     RewriteContext ctx = new RewriteContext(model, structure, plan, qdq);
-    for (Rewrite r : Rewrites.all()) r.apply(ctx);
+    for (Rewrite r : rules) r.apply(ctx);
     boolean custom = model.graph().nodes().stream().anyMatch(n -> n.domain().equals(CustomOps.DOMAIN));
     List<String> domains = custom ? List.of(CustomOps.DOMAIN) : List.of();
     if (custom || opset21) {
