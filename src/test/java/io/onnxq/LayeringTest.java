@@ -21,24 +21,46 @@ class LayeringTest {
    * Bottom to top; each name is a package under io.onnxq with its sub-packages. "root" is io.onnxq
    * itself (OnnxqException only).
    */
-  static final List<String> LAYERS_BOTTOM_UP = List.of("root", "proto", "model", "quant", "data", "ort",
-      "normalize", "pattern", "calib", "recipe", "plan", "runtime", "ops", "rewrite", "convert", "eval", "verify",
-      "cli");
+  static final List<String> LAYERS_BOTTOM_UP =
+      List.of(
+          "root",
+          "proto",
+          "model",
+          "quant",
+          "data",
+          "ort",
+          "normalize",
+          "pattern",
+          "calib",
+          "recipe",
+          "plan",
+          "runtime",
+          "ops",
+          "rewrite",
+          "convert",
+          "eval",
+          "verify",
+          "cli");
 
   @ArchTest static final ArchRule layersOnlyDependDownwards = layering();
 
   static ArchRule layering() {
     LayeredArchitecture arch = layeredArchitecture().consideringOnlyDependenciesInLayers();
     for (String layer : LAYERS_BOTTOM_UP) {
-      arch = arch.layer(layer).definedBy(layer.equals("root") ? "io.onnxq" : "io.onnxq." + layer + "..");
+      arch =
+          arch.layer(layer)
+              .definedBy(layer.equals("root") ? "io.onnxq" : "io.onnxq." + layer + "..");
     }
     for (int i = 0; i < LAYERS_BOTTOM_UP.size(); i++) {
       String layer = LAYERS_BOTTOM_UP.get(i);
       String[] below = LAYERS_BOTTOM_UP.subList(0, i).toArray(String[]::new);
-      arch = below.length == 0 ? arch.whereLayer(layer).mayNotAccessAnyLayer()
-          : arch.whereLayer(layer).mayOnlyAccessLayers(below);
+      arch =
+          below.length == 0
+              ? arch.whereLayer(layer).mayNotAccessAnyLayer()
+              : arch.whereLayer(layer).mayOnlyAccessLayers(below);
     }
     return arch.ensureAllClassesAreContainedInArchitecture()
-        .because("each layer may use only the layers below it: " + String.join(" < ", LAYERS_BOTTOM_UP));
+        .because(
+            "each layer may use only the layers below it: " + String.join(" < ", LAYERS_BOTTOM_UP));
   }
 }

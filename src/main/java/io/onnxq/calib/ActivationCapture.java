@@ -15,14 +15,22 @@ import java.util.Map;
  * first {@code wholeSamples} images. Searches read these instead of re-running the model.
  */
 public final class ActivationCapture {
-  /** A captured tensor: for row taps {@code shape = [rows, channels]}, else the batch-major shape. */
+  /**
+   * A captured tensor: for row taps {@code shape = [rows, channels]}, else the batch-major shape.
+   */
   public record Captured(float[] data, long[] shape) {
-    public int rows() { return (int) shape[0]; }
+    public int rows() {
+      return (int) shape[0];
+    }
 
-    public int lastDim() { return (int) shape[shape.length - 1]; }
+    public int lastDim() {
+      return (int) shape[shape.length - 1];
+    }
 
     /** A copy to transform, leaving this capture as it was. */
-    public Captured copy() { return new Captured(data.clone(), shape.clone()); }
+    public Captured copy() {
+      return new Captured(data.clone(), shape.clone());
+    }
   }
 
   private ActivationCapture() {}
@@ -31,8 +39,15 @@ public final class ActivationCapture {
    * @param rowTaps tensors kept as sampled rows of their last axis
    * @param wholeTaps tensors kept whole for the first {@code wholeSamples} samples
    */
-  public static Map<String, Captured> run(ModelProto fp32, List<String> rowTaps, List<String> wholeTaps, Dataset data,
-      int batchSize, int maxRows, int wholeSamples, Progress progress) {
+  public static Map<String, Captured> run(
+      ModelProto fp32,
+      List<String> rowTaps,
+      List<String> wholeTaps,
+      Dataset data,
+      int batchSize,
+      int maxRows,
+      int wholeSamples,
+      Progress progress) {
     List<String> names = new ArrayList<>(rowTaps);
     for (String t : wholeTaps) if (!names.contains(t)) names.add(t);
     Map<String, List<float[]>> chunks = new HashMap<>();
@@ -43,17 +58,25 @@ public final class ActivationCapture {
       int done = 0;
       for (Batches.Batch b : new Batches(data, batchSize)) {
         Map<String, OrtModel.Output> out = ort.run(b.data(), data.sampleShape(), b.count(), names);
-        for (Map.Entry<String, OrtModel.Output> e : out.entrySet()) Calibrator.checkFinite(e.getKey(), e.getValue().floats(), b);
+        for (Map.Entry<String, OrtModel.Output> e : out.entrySet())
+          Calibrator.checkFinite(e.getKey(), e.getValue().floats(), b);
         for (String t : rowTaps) {
           OrtModel.Output o = out.get(t);
           int c = o.lastDim();
           int rows = o.floats().length / c;
           // One stride for the whole data set, fixed by the first batch's rows per sample.
-          int s = stride.computeIfAbsent(t, k -> Math.max(1, (int) Math.ceil((double) rows / b.count() * data.size() / maxRows)));
+          int s =
+              stride.computeIfAbsent(
+                  t,
+                  k ->
+                      Math.max(
+                          1, (int) Math.ceil((double) rows / b.count() * data.size() / maxRows)));
           float[] kept = new float[((rows + s - 1) / s) * c];
           int n = 0;
           for (int r = 0; r < rows; r += s) System.arraycopy(o.floats(), r * c, kept, c * n++, c);
-          chunks.computeIfAbsent(t, k -> new ArrayList<>()).add(java.util.Arrays.copyOf(kept, n * c));
+          chunks
+              .computeIfAbsent(t, k -> new ArrayList<>())
+              .add(java.util.Arrays.copyOf(kept, n * c));
           sampleShape.put(t, new long[] {-1, c});
         }
         for (String t : wholeTaps) {
@@ -61,7 +84,9 @@ public final class ActivationCapture {
           OrtModel.Output o = out.get(t);
           int take = Math.min(b.count(), wholeSamples - done);
           int per = o.floats().length / b.count();
-          chunks.computeIfAbsent(t + "#whole", k -> new ArrayList<>()).add(java.util.Arrays.copyOf(o.floats(), take * per));
+          chunks
+              .computeIfAbsent(t + "#whole", k -> new ArrayList<>())
+              .add(java.util.Arrays.copyOf(o.floats(), take * per));
           sampleShape.put(t + "#whole", o.shape());
         }
         done += b.count();
@@ -70,7 +95,8 @@ public final class ActivationCapture {
     }
     Map<String, Captured> result = new HashMap<>();
     for (String t : rowTaps) result.put(t, concat(chunks.get(t), sampleShape.get(t), true));
-    for (String t : wholeTaps) result.put(t, concat(chunks.get(t + "#whole"), sampleShape.get(t + "#whole"), false));
+    for (String t : wholeTaps)
+      result.put(t, concat(chunks.get(t + "#whole"), sampleShape.get(t + "#whole"), false));
     return result;
   }
 

@@ -26,7 +26,9 @@ public final class CalibrationStats {
     return shapes.get(tensor).clone();
   }
 
-  public ObserverKind kind() { return kind; }
+  public ObserverKind kind() {
+    return kind;
+  }
 
   public QuantParams params(String tensor, IntRange range) {
     return observer(tensor).params(range);

@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * Streams calibration batches through ORT and feeds every tapped tensor to its observer. Only the
- * current batch's activations are alive at any time, so memory is the model plus one batch of
- * taps plus the observers' bounded state.
+ * current batch's activations are alive at any time, so memory is the model plus one batch of taps
+ * plus the observers' bounded state.
  */
 public final class Calibrator {
   private final ObserverKind kind;
@@ -37,18 +37,28 @@ public final class Calibrator {
 
   /**
    * Refuses an activation holding NaN, +Infinity or a value beyond +-{@link #MAX_ACTIVATION}. The
-   * data itself is checked finite when it is loaded (see {@link Batches#checkFinite}), so these mean
-   * the FP32 model overflows on it (e.g. inputs near 3e38), and ranges taken from such values would
-   * quantize garbage. -Infinity and -Float.MAX_VALUE (torch.finfo(float32).min) are let through:
-   * additive attention masks use them, and observers ignore non-finite values as documented.
+   * data itself is checked finite when it is loaded (see {@link Batches#checkFinite}), so these
+   * mean the FP32 model overflows on it (e.g. inputs near 3e38), and ranges taken from such values
+   * would quantize garbage. -Infinity and -Float.MAX_VALUE (torch.finfo(float32).min) are let
+   * through: additive attention masks use them, and observers ignore non-finite values as
+   * documented.
    */
   public static void checkFinite(String tensor, float[] values, Batches.Batch b) {
     for (float v : values) {
-      if (Float.isNaN(v) || v > MAX_ACTIVATION
+      if (Float.isNaN(v)
+          || v > MAX_ACTIVATION
           || (v < -MAX_ACTIVATION && v != Float.NEGATIVE_INFINITY && v != -Float.MAX_VALUE)) {
-        throw new OnnxqException("activation '" + tensor + "' is " + v + " on calibration samples " + b.start() + ".."
-            + (b.start() + b.count() - 1) + ", beyond the +-1.8e19 float32 can square: the data or the model overflows;"
-            + " check the data's scale and preprocessing");
+        throw new OnnxqException(
+            "activation '"
+                + tensor
+                + "' is "
+                + v
+                + " on calibration samples "
+                + b.start()
+                + ".."
+                + (b.start() + b.count() - 1)
+                + ", beyond the +-1.8e19 float32 can square: the data or the model overflows;"
+                + " check the data's scale and preprocessing");
       }
     }
   }

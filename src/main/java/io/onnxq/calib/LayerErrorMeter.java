@@ -23,12 +23,18 @@ public final class LayerErrorMeter {
    * @param batchSize both models run in batches of this size: a model that runs only at one batch
    *     (see {@code BatchProbe}) runs at that one, and its quantized model inherits the constraint
    */
-  public static List<LayerError> measure(ModelProto fp32, ModelProto quant, List<String> tensors, Dataset data,
-      int samples, int batchSize) {
+  public static List<LayerError> measure(
+      ModelProto fp32,
+      ModelProto quant,
+      List<String> tensors,
+      Dataset data,
+      int samples,
+      int batchSize) {
     int n = Math.min(samples, data.size());
     List<Batches.Batch> batches = new ArrayList<>();
     Batches all = new Batches(data, Math.min(batchSize, n));
-    for (int start = 0; start < n; start += batches.get(batches.size() - 1).count()) batches.add(all.load(start));
+    for (int start = 0; start < n; start += batches.get(batches.size() - 1).count())
+      batches.add(all.load(start));
     Map<String, float[]> ref = runAll(fp32, tensors, batches, data);
     Map<String, float[]> q = runAll(quant, tensors, batches, data);
     List<LayerError> out = new ArrayList<>();
@@ -41,12 +47,13 @@ public final class LayerErrorMeter {
   }
 
   /** Each tapped tensor over all batches, concatenated in sample order. */
-  private static Map<String, float[]> runAll(ModelProto model, List<String> tensors, List<Batches.Batch> batches,
-      Dataset data) {
+  private static Map<String, float[]> runAll(
+      ModelProto model, List<String> tensors, List<Batches.Batch> batches, Dataset data) {
     Map<String, List<float[]>> parts = new LinkedHashMap<>();
     try (OrtModel m = new OrtModel(TapInserter.withOutputs(model, tensors))) {
       for (Batches.Batch b : batches) {
-        for (Map.Entry<String, OrtModel.Output> e : m.run(b.data(), data.sampleShape(), b.count(), tensors).entrySet()) {
+        for (Map.Entry<String, OrtModel.Output> e :
+            m.run(b.data(), data.sampleShape(), b.count(), tensors).entrySet()) {
           parts.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue().floats());
         }
       }

@@ -31,8 +31,12 @@ public final class TapInserter {
     var g = model.getGraph().toBuilder();
     for (Map.Entry<String, Integer> t : tensors.entrySet()) {
       if (existing.add(t.getKey())) {
-        g.addOutput(ValueInfoProto.newBuilder().setName(t.getKey()).setType(TypeProto.newBuilder()
-            .setTensorType(TypeProto.Tensor.newBuilder().setElemType(t.getValue()))));
+        g.addOutput(
+            ValueInfoProto.newBuilder()
+                .setName(t.getKey())
+                .setType(
+                    TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(t.getValue()))));
       }
     }
     return model.toBuilder().setGraph(g).build();

@@ -1,6 +1,5 @@
 package io.onnxq.cli;
 
-import io.onnxq.OnnxqException;
 import io.onnxq.calib.Progress;
 import io.onnxq.convert.Converter;
 import io.onnxq.convert.QuantReport;
@@ -13,7 +12,6 @@ import io.onnxq.recipe.Recipe;
 import io.onnxq.recipe.RecipeFlags;
 import io.onnxq.recipe.Refinements;
 import io.onnxq.recipe.Settings;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -22,77 +20,135 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "convert", mixinStandardHelpOptions = true,
+@Command(
+    name = "convert",
+    mixinStandardHelpOptions = true,
     description = "Calibrate an FP32 ViT with ONNX Runtime and write a quantized ONNX model.")
 final class ConvertCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "FP32 ONNX model") Path model;
+  @Parameters(index = "0", description = "FP32 ONNX model")
+  Path model;
 
-  @Option(names = {"-o", "--output"}, description = "output model (default: <model>.quant.onnx)") Path output;
+  @Option(
+      names = {"-o", "--output"},
+      description = "output model (default: <model>.quant.onnx)")
+  Path output;
 
-  @Option(names = "--calib", required = true, description = "calibration data: a float32 NCHW .npy or an image folder")
+  @Option(
+      names = "--calib",
+      required = true,
+      description = "calibration data: a float32 NCHW .npy or an image folder")
   Path calib;
 
-  @Option(names = "--calib-count", defaultValue = "100", converter = PositiveInt.class,
-      description = "calibration samples to use, at least 1; all when the data has fewer (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--calib-count",
+      defaultValue = "100",
+      converter = PositiveInt.class,
+      description =
+          "calibration samples to use, at least 1; all when the data has fewer (default: ${DEFAULT-VALUE})")
   int calibCount;
 
-  @Option(names = "--method", defaultValue = "minmax",
-      description = "activation observer: minmax, ema, percentile, omse (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--method",
+      defaultValue = "minmax",
+      description =
+          "activation observer: minmax, ema, percentile, omse (default: ${DEFAULT-VALUE})")
   String method;
 
-  @Option(names = "--weight-range", defaultValue = "reduced",
-      description = "int8 weight range: reduced = [-63,63], safe for x86 CPUs without VNNI; full = [-127,127] (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--weight-range",
+      defaultValue = "reduced",
+      description =
+          "int8 weight range: reduced = [-63,63], safe for x86 CPUs without VNNI; full = [-127,127] (default: ${DEFAULT-VALUE})")
   String weightRange;
 
-  @Option(names = "--pts", description = "FQ-ViT PTS: power-of-two-factor LayerNorm inputs and integer LayerNorm")
+  @Option(
+      names = "--pts",
+      description = "FQ-ViT PTS: power-of-two-factor LayerNorm inputs and integer LayerNorm")
   boolean pts;
 
-  @Option(names = "--lis", description = "FQ-ViT LIS: integer log2 softmax with 4-bit attention (see --attn-bits)")
+  @Option(
+      names = "--lis",
+      description = "FQ-ViT LIS: integer log2 softmax with 4-bit attention (see --attn-bits)")
   boolean lis;
 
-  @Option(names = "--full", description = "FQ-ViT placement without PTS/LIS: quantize the residual stream, LayerNorm "
-      + "inputs/outputs, qkv, logits and branch outputs too (implied by --pts and --lis)")
+  @Option(
+      names = "--full",
+      description =
+          "FQ-ViT placement without PTS/LIS: quantize the residual stream, LayerNorm "
+              + "inputs/outputs, qkv, logits and branch outputs too (implied by --pts and --lis)")
   boolean full;
 
-  @Option(names = "--attn-bits", description = "attention probability bits: 4 (log2 codes, default with --lis) or 8 (uniform)")
+  @Option(
+      names = "--attn-bits",
+      description = "attention probability bits: 4 (log2 codes, default with --lis) or 8 (uniform)")
   Integer attnBits;
 
-  @Option(names = "--wbits", defaultValue = "8", description = "weight bits: 3, 4, 6 or 8 (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--wbits",
+      defaultValue = "8",
+      description = "weight bits: 3, 4, 6 or 8 (default: ${DEFAULT-VALUE})")
   int wbits;
 
-  @Option(names = "--abits", defaultValue = "8", description = "activation bits: 3, 4, 6 or 8 (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--abits",
+      defaultValue = "8",
+      description = "activation bits: 3, 4, 6 or 8 (default: ${DEFAULT-VALUE})")
   int abits;
 
-  @Option(names = "--adalog", description = "AdaLog: FPCS-searched quantizers, adaptive-log-base post-Softmax and "
-      + "post-GELU quantizers, per-head q/k/v, RepQ-ViT reparameterization (use with --wbits/--abits)")
+  @Option(
+      names = "--adalog",
+      description =
+          "AdaLog: FPCS-searched quantizers, adaptive-log-base post-Softmax and "
+              + "post-GELU quantizers, per-head q/k/v, RepQ-ViT reparameterization (use with --wbits/--abits)")
   boolean adalog;
 
-  @Option(names = "--bias-correction", description = "with --adalog: subtract each quantized linear's mean output "
-      + "error on the calibration data from its bias")
+  @Option(
+      names = "--bias-correction",
+      description =
+          "with --adalog: subtract each quantized linear's mean output "
+              + "error on the calibration data from its bias")
   boolean biasCorrection;
 
-  @Option(names = "--gptq", description = "with --adalog: error-compensated (GPTQ) rounding of the weights on the "
-      + "searched grids")
+  @Option(
+      names = "--gptq",
+      description =
+          "with --adalog: error-compensated (GPTQ) rounding of the weights on the "
+              + "searched grids")
   boolean gptq;
 
-  @Option(names = "--qk-balance", description = "with --adalog: per-channel q/k range balancing folded into the qkv "
-      + "weights (exact in FP32)")
+  @Option(
+      names = "--qk-balance",
+      description =
+          "with --adalog: per-channel q/k range balancing folded into the qkv "
+              + "weights (exact in FP32)")
   boolean qkBalance;
 
-  @Option(names = "--log2-softmax", description = "low-bit baseline: fixed log2 quantizer for the attention probabilities")
+  @Option(
+      names = "--log2-softmax",
+      description = "low-bit baseline: fixed log2 quantizer for the attention probabilities")
   boolean log2Softmax;
 
-  @Option(names = "--emit", defaultValue = "functions",
-      description = "custom ops as model-local functions (functions) or with their bodies expanded (inline) (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--emit",
+      defaultValue = "functions",
+      description =
+          "custom ops as model-local functions (functions) or with their bodies expanded (inline) (default: ${DEFAULT-VALUE})")
   String emit;
 
-  @Option(names = "--batch-size", defaultValue = "8", converter = PositiveInt.class, description = "calibration batch size (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--batch-size",
+      defaultValue = "8",
+      converter = PositiveInt.class,
+      description = "calibration batch size (default: ${DEFAULT-VALUE})")
   int batchSize;
 
-  @Option(names = "--report", description = "write a JSON report of every quantized tensor and per-layer error")
+  @Option(
+      names = "--report",
+      description = "write a JSON report of every quantized tensor and per-layer error")
   Path report;
 
-  @Option(names = "--quiet", description = "no progress output") boolean quiet;
+  @Option(names = "--quiet", description = "no progress output")
+  boolean quiet;
 
   @Mixin DataOptions data;
 
@@ -100,8 +156,20 @@ final class ConvertCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path out = output != null ? output : defaultOutput(model);
     OutputFiles files = outputFiles(out);
-    Recipe recipe = new RecipeFlags(method, weightRange, full, pts, lis, attnBits, wbits, abits, adalog, log2Softmax,
-        new Refinements(biasCorrection, gptq, qkBalance)).toRecipe();
+    Recipe recipe =
+        new RecipeFlags(
+                method,
+                weightRange,
+                full,
+                pts,
+                lis,
+                attnBits,
+                wbits,
+                abits,
+                adalog,
+                log2Softmax,
+                new Refinements(biasCorrection, gptq, qkBalance))
+            .toRecipe();
     Settings settings = new Settings(batchSize, calibCount, Emit.parse(emit));
     OnnxModel m = ModelIO.read(model);
     Dataset ds = data.open(calib, null, settings.calibCount());
@@ -116,20 +184,31 @@ final class ConvertCommand implements Callable<Integer> {
       }
       files.commit();
     }
-    double worst = rep.layers().stream().mapToDouble(QuantReport.LayerEntry::sqnrDb).min().orElse(Double.NaN);
-    System.out.printf(Locale.ROOT, "wrote %s (%.1f MB -> %.1f MB) in %.1f s; %d tensors quantized, worst layer SQNR %.1f dB%n",
-        out, rep.inputBytes() / 1e6, rep.outputBytes() / 1e6, rep.totalSeconds(), rep.tensors().size(), worst);
+    double worst =
+        rep.layers().stream().mapToDouble(QuantReport.LayerEntry::sqnrDb).min().orElse(Double.NaN);
+    System.out.printf(
+        Locale.ROOT,
+        "wrote %s (%.1f MB -> %.1f MB) in %.1f s; %d tensors quantized, worst layer SQNR %.1f dB%n",
+        out,
+        rep.inputBytes() / 1e6,
+        rep.outputBytes() / 1e6,
+        rep.totalSeconds(),
+        rep.tensors().size(),
+        worst);
     return 0;
   }
 
-  /** Checks every output against the inputs and each other before any work is done; nothing is written yet. */
+  /**
+   * Checks every output against the inputs and each other before any work is done; nothing is
+   * written yet.
+   */
   private OutputFiles outputFiles(Path out) {
-    OutputFiles files = new OutputFiles()
-        .input(model, "the input model")
-        .input(calib, "the calibration data");
+    OutputFiles files =
+        new OutputFiles().input(model, "the input model").input(calib, "the calibration data");
     files.output(out, "-o");
     if (report != null) files.output(report, "--report");
-    if (files.replacesExisting()) files.inputs(ModelIO.externalDataFiles(model), "external data of the input model");
+    if (files.replacesExisting())
+      files.inputs(ModelIO.externalDataFiles(model), "external data of the input model");
     return files;
   }
 

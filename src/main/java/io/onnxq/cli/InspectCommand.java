@@ -13,12 +13,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-    description = "Show the ViT structure onnxq finds in a model (blocks, linears, attention, norms, GELU).")
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
+    description =
+        "Show the ViT structure onnxq finds in a model (blocks, linears, attention, norms, GELU).")
 final class InspectCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "FP32 ONNX model") Path model;
+  @Parameters(index = "0", description = "FP32 ONNX model")
+  Path model;
 
-  @Option(names = "--json", description = "print one JSON object") boolean json;
+  @Option(names = "--json", description = "print one JSON object")
+  boolean json;
 
   @Override
   public Integer call() throws Exception {

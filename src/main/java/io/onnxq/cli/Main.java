@@ -12,7 +12,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "onnxq 0.1.0",
     description = "Post-training quantization of ONNX Vision Transformers.",
-    subcommands = {InspectCommand.class, ConvertCommand.class, EvalCommand.class, VerifyCommand.class, BenchCommand.class})
+    subcommands = {
+      InspectCommand.class,
+      ConvertCommand.class,
+      EvalCommand.class,
+      VerifyCommand.class,
+      BenchCommand.class
+    })
 public final class Main implements Runnable {
   @Override
   public void run() {
@@ -33,31 +39,43 @@ public final class Main implements Runnable {
         && !u.getUnmatched().get(0).startsWith("-")) {
       String name = u.getUnmatched().get(0);
       List<String> close = u.getSuggestions();
-      msg = "unknown command '" + name + "'"
-          + (close.isEmpty() ? "" : " (did you mean " + String.join(" or ", close) + "?)")
-          + "; commands: " + String.join(", ", cmd.getSubcommands().keySet());
+      msg =
+          "unknown command '"
+              + name
+              + "'"
+              + (close.isEmpty() ? "" : " (did you mean " + String.join(" or ", close) + "?)")
+              + "; commands: "
+              + String.join(", ", cmd.getSubcommands().keySet());
     } else {
       String m = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-      msg = m.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.joining("; "));
+      msg =
+          m.strip()
+              .lines()
+              .map(String::strip)
+              .filter(l -> !l.isEmpty())
+              .collect(Collectors.joining("; "));
     }
     cmd.getErr().println("onnxq: error: " + oneLine(msg) + "; see '" + where + " --help'");
     return 2;
   }
 
   /**
-   * Messages may quote what a broken file holds (names, headers): control characters are escaped
-   * so the error stays one line and cannot rewrite the terminal.
+   * Messages may quote what a broken file holds (names, headers): control characters are escaped so
+   * the error stays one line and cannot rewrite the terminal.
    */
   static String oneLine(String msg) {
     if (msg == null) return "unknown error";
     StringBuilder sb = new StringBuilder(msg.length());
-    msg.codePoints().forEach(c -> {
-      if (c == '\n') sb.append("\\n");
-      else if (c == '\r') sb.append("\\r");
-      else if (c == '\t') sb.append("\\t");
-      else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || c == 0x85) sb.append(String.format("\\u%04x", c));
-      else sb.appendCodePoint(c);
-    });
+    msg.codePoints()
+        .forEach(
+            c -> {
+              if (c == '\n') sb.append("\\n");
+              else if (c == '\r') sb.append("\\r");
+              else if (c == '\t') sb.append("\\t");
+              else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || c == 0x85)
+                sb.append(String.format("\\u%04x", c));
+              else sb.appendCodePoint(c);
+            });
     return sb.toString();
   }
 
@@ -65,7 +83,9 @@ public final class Main implements Runnable {
     System.exit(run(args));
   }
 
-  /** Runs a command line and returns the exit code; user errors print one line, not a stack trace. */
+  /**
+   * Runs a command line and returns the exit code; user errors print one line, not a stack trace.
+   */
   public static int run(String... args) {
     return run(new java.io.PrintWriter(System.err, true), args);
   }
@@ -73,17 +93,18 @@ public final class Main implements Runnable {
   public static int run(java.io.PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new Main());
     cl.setErr(err);
-    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      Throwable t = ex;
-      while (!(t instanceof OnnxqException) && t.getCause() != null) t = t.getCause();
-      if (t instanceof OnnxqException) {
-        cmd.getErr().println("onnxq: error: " + oneLine(t.getMessage()));
-        return 2;
-      }
-      cmd.getErr().println("onnxq: internal error: " + oneLine(ex.toString()));
-      if (System.getenv("ONNXQ_DEBUG") != null) ex.printStackTrace(cmd.getErr());
-      return 3;
-    });
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          Throwable t = ex;
+          while (!(t instanceof OnnxqException) && t.getCause() != null) t = t.getCause();
+          if (t instanceof OnnxqException) {
+            cmd.getErr().println("onnxq: error: " + oneLine(t.getMessage()));
+            return 2;
+          }
+          cmd.getErr().println("onnxq: internal error: " + oneLine(ex.toString()));
+          if (System.getenv("ONNXQ_DEBUG") != null) ex.printStackTrace(cmd.getErr());
+          return 3;
+        });
     cl.setParameterExceptionHandler(Main::parameterError);
     return cl.execute(args);
   }

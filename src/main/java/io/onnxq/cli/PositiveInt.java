@@ -36,7 +36,10 @@ public final class PositiveInt implements ITypeConverter<Integer> {
       return Integer.parseInt(s);
     } catch (NumberFormatException e) {
       throw new TypeConversionException(
-          "'" + value + "' is not " + (s.matches("[+-]?\\d+") ? "a number in range" : "an integer"));
+          "'"
+              + value
+              + "' is not "
+              + (s.matches("[+-]?\\d+") ? "a number in range" : "an integer"));
     }
   }
 }

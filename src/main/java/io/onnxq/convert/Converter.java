@@ -28,8 +28,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The pipeline: model -> normalised graph -> structure -> plan (taps, stats, searches) ->
- * rewritten model -> deployment check (+ report).
+ * The pipeline: model -> normalised graph -> structure -> plan (taps, stats, searches) -> rewritten
+ * model -> deployment check (+ report).
  */
 public final class Converter {
   /** Samples used for the per-layer error table in the report. */
@@ -55,22 +55,50 @@ public final class Converter {
     progress.info("normalised: " + normalized.text());
     progress.info(StructureSummary.of(model, structure).coverageLine());
     StructureRequirements.check(structure, recipe);
-    BatchProbe.Limit batchLimit = BatchProbe.limit(List.of(fp32), List.of(modelName), calib.sampleShape(),
-        calib.size(), requested.batchSize(), "calibrating and measuring layer errors", progress::info);
+    BatchProbe.Limit batchLimit =
+        BatchProbe.limit(
+            List.of(fp32),
+            List.of(modelName),
+            calib.sampleShape(),
+            calib.size(),
+            requested.batchSize(),
+            "calibrating and measuring layer errors",
+            progress::info);
     Settings settings = requested.withBatchSize(batchLimit.batchSize(requested.batchSize()));
     long tc = System.nanoTime();
-    QuantPlan plan = Planners.forRecipe(recipe)
-        .plan(new PlanInput(fp32, model.graph(), structure, calib, settings.batchSize(), progress));
+    QuantPlan plan =
+        Planners.forRecipe(recipe)
+            .plan(
+                new PlanInput(
+                    fp32, model.graph(), structure, calib, settings.batchSize(), progress));
     double calibSeconds = (System.nanoTime() - tc) / 1e9;
 
     ModelProto out = ModelRewriter.rewrite(model, structure, plan, settings.emit());
     DeploymentCheck.run(out, calib, settings.batchSize());
 
-    List<LayerErrorMeter.LayerError> errors = LayerErrorMeter.measure(fp32, out, new ArrayList<>(watched(structure,
-        plan).keySet()), calib, batchLimit.wholeBatches(ERROR_SAMPLES), settings.batchSize());
-    QuantReport report = new QuantReport(modelName, null, recipe.describe(), recipe, settings, plan.method(),
-        calib.size(), calibSeconds, (System.nanoTime() - t0) / 1e9, fp32.getSerializedSize(), out.getSerializedSize(),
-        tensorEntries(plan), layerEntries(errors, watched(structure, plan)));
+    List<LayerErrorMeter.LayerError> errors =
+        LayerErrorMeter.measure(
+            fp32,
+            out,
+            new ArrayList<>(watched(structure, plan).keySet()),
+            calib,
+            batchLimit.wholeBatches(ERROR_SAMPLES),
+            settings.batchSize());
+    QuantReport report =
+        new QuantReport(
+            modelName,
+            null,
+            recipe.describe(),
+            recipe,
+            settings,
+            plan.method(),
+            calib.size(),
+            calibSeconds,
+            (System.nanoTime() - t0) / 1e9,
+            fp32.getSerializedSize(),
+            out.getSerializedSize(),
+            tensorEntries(plan),
+            layerEntries(errors, watched(structure, plan)));
     return new Result(out, report, plan);
   }
 
@@ -81,12 +109,13 @@ public final class Converter {
       if (plan.rescaled().contains(l.output())) continue; // changed on purpose, no longer FP32's
       watched.put(l.output(), new String[] {l.name(), l.role().name().toLowerCase(Locale.ROOT)});
     }
-    for (Attention a : s.attentions()) watched.put(a.output(), new String[] {a.av().name(), "attention"});
+    for (Attention a : s.attentions())
+      watched.put(a.output(), new String[] {a.av().name(), "attention"});
     return watched;
   }
 
-  private static List<QuantReport.LayerEntry> layerEntries(List<LayerErrorMeter.LayerError> errors,
-      Map<String, String[]> watched) {
+  private static List<QuantReport.LayerEntry> layerEntries(
+      List<LayerErrorMeter.LayerError> errors, Map<String, String[]> watched) {
     List<QuantReport.LayerEntry> out = new ArrayList<>();
     for (LayerErrorMeter.LayerError e : errors) {
       String[] info = watched.get(e.tensor());
@@ -101,13 +130,33 @@ public final class Converter {
       var q = e.quant();
       int[] alpha = plan.ptf(e.tensor()) != null ? plan.ptf(e.tensor()).alpha() : null;
       float[] scales = q.scales();
-      out.add(new QuantReport.TensorEntry(e.tensor(), "activation", e.role(), q.grid(), q.bits(),
-          scales != null && scales.length > 1, scales, q.zeroPoints(), alpha, e.chosenBy()));
+      out.add(
+          new QuantReport.TensorEntry(
+              e.tensor(),
+              "activation",
+              e.role(),
+              q.grid(),
+              q.bits(),
+              scales != null && scales.length > 1,
+              scales,
+              q.zeroPoints(),
+              alpha,
+              e.chosenBy()));
     }
     for (WeightEntry e : plan.weights().values()) {
       QuantizedWeight w = e.weight();
-      out.add(new QuantReport.TensorEntry(e.initializer(), "weight", e.role(), w.range().toString(), e.bits(), true,
-          w.scales(), w.zeroPoints(), null, e.chosenBy()));
+      out.add(
+          new QuantReport.TensorEntry(
+              e.initializer(),
+              "weight",
+              e.role(),
+              w.range().toString(),
+              e.bits(),
+              true,
+              w.scales(),
+              w.zeroPoints(),
+              null,
+              e.chosenBy()));
     }
     return out;
   }

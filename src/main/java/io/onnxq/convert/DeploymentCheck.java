@@ -17,12 +17,14 @@ final class DeploymentCheck {
   private DeploymentCheck() {}
 
   static void run(ModelProto quant, Dataset data, int batchSize) {
-    List<String> outputs = quant.getGraph().getOutputList().stream().map(ValueInfoProto::getName).toList();
+    List<String> outputs =
+        quant.getGraph().getOutputList().stream().map(ValueInfoProto::getName).toList();
     Batches.Batch b = new Batches(data, batchSize).load(0);
     try (OrtModel m = new OrtModel(quant)) {
       m.run(b.data(), data.sampleShape(), b.count(), outputs);
     } catch (OnnxqException e) {
-      throw new IllegalStateException("onnxq produced a model that ONNX Runtime cannot run (a bug): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "onnxq produced a model that ONNX Runtime cannot run (a bug): " + e.getMessage(), e);
     }
   }
 }

@@ -5,7 +5,9 @@ import io.onnxq.recipe.Recipe;
 import io.onnxq.recipe.Settings;
 import java.util.List;
 
-/** The conversion report written with {@code --report}: every quantized tensor and per-layer error. */
+/**
+ * The conversion report written with {@code --report}: every quantized tensor and per-layer error.
+ */
 public record QuantReport(
     String model,
     String output,
@@ -22,13 +24,34 @@ public record QuantReport(
     List<LayerEntry> layers) {
 
   public QuantReport withOutput(String path) {
-    return new QuantReport(model, path, recipeName, recipe, settings, method, calibrationSamples, calibrationSeconds,
-        totalSeconds, inputBytes, outputBytes, tensors, layers);
+    return new QuantReport(
+        model,
+        path,
+        recipeName,
+        recipe,
+        settings,
+        method,
+        calibrationSamples,
+        calibrationSeconds,
+        totalSeconds,
+        inputBytes,
+        outputBytes,
+        tensors,
+        layers);
   }
 
   /** One quantized tensor with its parameters. */
-  public record TensorEntry(String name, String kind, String role, String grid, int bits, boolean perChannel,
-      float[] scale, int[] zeroPoint, int[] ptfAlpha, String observer) {}
+  public record TensorEntry(
+      String name,
+      String kind,
+      String role,
+      String grid,
+      int bits,
+      boolean perChannel,
+      float[] scale,
+      int[] zeroPoint,
+      int[] ptfAlpha,
+      String observer) {}
 
   /** Output error of one layer against FP32 on calibration samples. */
   public record LayerEntry(String layer, String role, String tensor, double sqnrDb, double cosine) {

@@ -16,8 +16,13 @@ final class StructureRequirements {
     if (!r.needsCompleteBlocks()) return;
     TransformerBlock b = s.firstIncomplete().orElse(null);
     if (b != null) {
-      throw new OnnxqException(r.flagLabel() + " needs complete transformer blocks, but block " + b.index() + " has "
-          + b.missing() + " (run 'onnxq inspect' for the coverage)");
+      throw new OnnxqException(
+          r.flagLabel()
+              + " needs complete transformer blocks, but block "
+              + b.index()
+              + " has "
+              + b.missing()
+              + " (run 'onnxq inspect' for the coverage)");
     }
   }
 }

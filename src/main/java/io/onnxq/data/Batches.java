@@ -11,8 +11,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Walks a Dataset in batches of up to {@code batchSize} samples (the last one may be smaller),
- * each packed as one contiguous [n, sampleShape...] float array ready for an ORT tensor.
+ * Walks a Dataset in batches of up to {@code batchSize} samples (the last one may be smaller), each
+ * packed as one contiguous [n, sampleShape...] float array ready for an ORT tensor.
  *
  * <p>Samples of a batch are loaded on two threads, because JPEG decoding plus resizing costs about
  * as much as a CPU inference step; each sample is written to its own slot, so the result does not
@@ -51,8 +51,8 @@ public final class Batches implements Iterable<Batches.Batch> {
 
   /**
    * Refuses a sample holding NaN or +-Infinity: one such value poisons every statistic it reaches
-   * (calibration ranges, PTF factors, logits), so it is reported where it enters, for every
-   * command that reads data through batches.
+   * (calibration ranges, PTF factors, logits), so it is reported where it enters, for every command
+   * that reads data through batches.
    */
   public static void checkFinite(Dataset dataset, int index, float[] sample) {
     for (int k = 0; k < sample.length; k++) {

@@ -25,9 +25,11 @@ public final class Datasets {
     if (labelsOrNull != null && !Files.exists(labelsOrNull)) {
       throw new OnnxqException("labels file not found: " + labelsOrNull);
     }
-    String lower = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
+    String lower =
+        path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
     if (Files.isDirectory(path)) {
-      if (labelsOrNull != null && labelsOrNull.toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
+      if (labelsOrNull != null
+          && labelsOrNull.toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
         throw new OnnxqException(
             "labels for an image folder must be a .tsv file (file<TAB>class), not " + labelsOrNull);
       }

@@ -15,18 +15,18 @@ import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
-import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes JPEG/PNG files with javax.imageio into 8-bit RGB.
  *
  * <p>Sample values are taken from the raster as stored rather than through {@code
- * BufferedImage.getRGB}: Java treats 1-channel images as linear gray and would gamma-shift them
- * on conversion, and it would apply embedded ICC profiles (see {@link #rawColourParam}). Pillow
- * (the reference pipeline) does neither: grayscale is replicated into R=G=B, profiles are ignored.
- * On the 1000 imagenet-sample JPEGs the decoded pixels equal Pillow 9.4's exactly.
+ * BufferedImage.getRGB}: Java treats 1-channel images as linear gray and would gamma-shift them on
+ * conversion, and it would apply embedded ICC profiles (see {@link #rawColourParam}). Pillow (the
+ * reference pipeline) does neither: grayscale is replicated into R=G=B, profiles are ignored. On
+ * the 1000 imagenet-sample JPEGs the decoded pixels equal Pillow 9.4's exactly.
  */
 public final class ImageDecoder {
   /** Largest accepted width or height. */
@@ -37,8 +37,8 @@ public final class ImageDecoder {
 
   /**
    * Largest accepted long-to-short side ratio. The short-side resize scales the long side by the
-   * same factor, so a 1x20000 image would become 248 x 4960000; at 100:1 a 224 model input needs
-   * at most a 248 x 24800 intermediate.
+   * same factor, so a 1x20000 image would become 248 x 4960000; at 100:1 a 224 model input needs at
+   * most a 248 x 24800 intermediate.
    */
   public static final int MAX_ASPECT = 100;
 
@@ -100,16 +100,22 @@ public final class ImageDecoder {
 
   /**
    * Why a width x height image is refused, or null when it is accepted: each side must be 1 to
-   * {@link #MAX_SIDE}, the area at most {@link #MAX_PIXELS} and the aspect ratio at most
-   * {@link #MAX_ASPECT}:1.
+   * {@link #MAX_SIDE}, the area at most {@link #MAX_PIXELS} and the aspect ratio at most {@link
+   * #MAX_ASPECT}:1.
    */
   public static String checkSize(long w, long h) {
     if (w < 1 || h < 1) {
       return w + "x" + h + " has no pixels";
     }
     if (w > MAX_SIDE || h > MAX_SIDE || w * h > MAX_PIXELS) {
-      return w + "x" + h + " is too large (at most " + MAX_SIDE + " pixels a side and "
-          + (MAX_PIXELS >> 20) + "M pixels)";
+      return w
+          + "x"
+          + h
+          + " is too large (at most "
+          + MAX_SIDE
+          + " pixels a side and "
+          + (MAX_PIXELS >> 20)
+          + "M pixels)";
     }
     if (Math.max(w, h) > (long) MAX_ASPECT * Math.min(w, h)) {
       return w + "x" + h + " is too elongated (aspect ratio at most " + MAX_ASPECT + ":1)";
@@ -118,12 +124,12 @@ public final class ImageDecoder {
   }
 
   /**
-   * Java's JPEG reader converts images with an embedded non-sRGB profile (often Adobe RGB) to
-   * sRGB, shifting pixels by up to ~100 levels; Pillow keeps the stored values. Decoding into an
-   * image whose colour space is the embedded profile makes the reader skip that conversion. A
-   * destination image rather than a destination type is used because the reader re-parses the
-   * profile on read and may then reject a type built from the earlier parse; the conversion it
-   * does in that case is between two copies of the same profile, so it is close to identity.
+   * Java's JPEG reader converts images with an embedded non-sRGB profile (often Adobe RGB) to sRGB,
+   * shifting pixels by up to ~100 levels; Pillow keeps the stored values. Decoding into an image
+   * whose colour space is the embedded profile makes the reader skip that conversion. A destination
+   * image rather than a destination type is used because the reader re-parses the profile on read
+   * and may then reject a type built from the earlier parse; the conversion it does in that case is
+   * between two copies of the same profile, so it is close to identity.
    */
   private static ImageReadParam rawColourParam(ImageReader reader) throws IOException {
     ImageReadParam param = reader.getDefaultReadParam();

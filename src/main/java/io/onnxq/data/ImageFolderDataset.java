@@ -11,14 +11,14 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Images in a folder (and its {@code images/} subfolder), decoded and preprocessed lazily in
- * {@link #sample} so memory stays flat however many images there are.
+ * Images in a folder (and its {@code images/} subfolder), decoded and preprocessed lazily in {@link
+ * #sample} so memory stays flat however many images there are.
  *
  * <p>With a labels TSV ({@code labels.tsv} in the folder by default) the samples are exactly the
  * TSV's rows in order: column 1 is a path relative to the folder, column 2 the class index, further
- * columns are ignored, and a first line whose second column does not look like an integer
- * (optional sign and digits) is a header; an integer too large for a class index is an error. Without
- * one, the samples are all .jpg/.jpeg/.png files sorted by relative path, so runs are repeatable.
+ * columns are ignored, and a first line whose second column does not look like an integer (optional
+ * sign and digits) is a header; an integer too large for a class index is an error. Without one,
+ * the samples are all .jpg/.jpeg/.png files sorted by relative path, so runs are repeatable.
  */
 public final class ImageFolderDataset implements Dataset {
   public static final String LABELS_FILE = "labels.tsv";

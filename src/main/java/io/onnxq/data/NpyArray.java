@@ -17,14 +17,15 @@ import java.util.regex.Pattern;
  * A NumPy .npy file (format 1.0, 2.0 or 3.0; little-endian; C order).
  *
  * <p>{@link #read} parses and validates only the header; element data is read from the file on
- * demand. That keeps a 1000x3x224x224 calibration tensor (600 MB) out of memory until a caller
- * asks for it, and {@link #readFloatRows} lets a dataset read one sample at a time.
+ * demand. That keeps a 1000x3x224x224 calibration tensor (600 MB) out of memory until a caller asks
+ * for it, and {@link #readFloatRows} lets a dataset read one sample at a time.
  */
 public final class NpyArray {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
   // Chunked reads keep each ByteBuffer well below the 2 GB limit.
   private static final int CHUNK_BYTES = 16 << 20;
-  private static final Pattern DESCR = Pattern.compile("['\"]descr['\"]\\s*:\\s*['\"]([^'\"]*)['\"]");
+  private static final Pattern DESCR =
+      Pattern.compile("['\"]descr['\"]\\s*:\\s*['\"]([^'\"]*)['\"]");
   private static final Pattern FORTRAN =
       Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
   private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
@@ -46,7 +47,8 @@ public final class NpyArray {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long fileSize = ch.size();
       // The prefix is 10 bytes (v1) or 12 (v2/v3); tiny files are rejected below.
-      ByteBuffer pre = ByteBuffer.allocate((int) Math.min(12, fileSize)).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer pre =
+          ByteBuffer.allocate((int) Math.min(12, fileSize)).order(ByteOrder.LITTLE_ENDIAN);
       readFully(ch, pre, 0, file);
       pre.flip();
       byte[] magic = new byte[6];
@@ -80,8 +82,7 @@ public final class NpyArray {
       readFully(ch, hb, prefix, file);
       // Version 3 only differs by allowing UTF-8 in the header dict.
       String header =
-          new String(
-              hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+          new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
       NpyArray a = parseHeader(file, header, prefix + headerLen);
       long need = a.dataOffset + a.elementCount() * a.itemSize();
       if (fileSize < need) {
@@ -116,8 +117,7 @@ public final class NpyArray {
     if (itemSize(dtype) < 0) {
       String why = dtype.startsWith(">") ? " (big-endian)" : "";
       throw bad(
-          file,
-          "unsupported dtype '" + dtype + "'" + why + "; expected <f4, <i8, <i4 or |u1");
+          file, "unsupported dtype '" + dtype + "'" + why + "; expected <f4, <i8, <i4 or |u1");
     }
     String[] parts = s.group(1).split(",");
     long[] shape =
@@ -198,8 +198,8 @@ public final class NpyArray {
   }
 
   /**
-   * Rows [firstRow, firstRow + rows) of a float32 array, where a row is one index along the
-   * first dimension (one sample of an NCHW tensor).
+   * Rows [firstRow, firstRow + rows) of a float32 array, where a row is one index along the first
+   * dimension (one sample of an NCHW tensor).
    */
   public float[] readFloatRows(long firstRow, int rows) {
     requireFloat();
@@ -309,7 +309,14 @@ public final class NpyArray {
     }
     if (count != n) {
       throw new IllegalArgumentException(
-          "shape " + Arrays.toString(shape) + " needs " + count + " elements, got " + n + " for " + file);
+          "shape "
+              + Arrays.toString(shape)
+              + " needs "
+              + count
+              + " elements, got "
+              + n
+              + " for "
+              + file);
     }
   }
 
@@ -321,8 +328,7 @@ public final class NpyArray {
     if (shape.length == 1) {
       dims.append(','); // Python's 1-tuple syntax
     }
-    String dict =
-        "{'descr': '" + dtype + "', 'fortran_order': False, 'shape': (" + dims + "), }";
+    String dict = "{'descr': '" + dtype + "', 'fortran_order': False, 'shape': (" + dims + "), }";
     // NumPy pads the header with spaces so the data starts on a 64-byte boundary.
     boolean v1 = dict.length() + 11 + 64 < 65536;
     int prefix = v1 ? 10 : 12;

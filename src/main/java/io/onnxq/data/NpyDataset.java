@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Samples from a float32 N x ... .npy file (row i = sample i), read one row at a time so the
- * whole tensor is never held in memory. Labels, if given, come from a 1-D integer .npy of length N.
- * The data is taken as already preprocessed.
+ * Samples from a float32 N x ... .npy file (row i = sample i), read one row at a time so the whole
+ * tensor is never held in memory. Labels, if given, come from a 1-D integer .npy of length N. The
+ * data is taken as already preprocessed.
  */
 public final class NpyDataset implements Dataset {
   private final NpyArray data;

@@ -5,8 +5,8 @@ import java.awt.image.BufferedImage;
 import java.util.Locale;
 
 /**
- * Turns an image into the model's CHW float32 input, following torchvision's eval transforms
- * {@code Resize(floor(size / 0.9), BICUBIC) -> CenterCrop(size) -> ToTensor -> Normalize}.
+ * Turns an image into the model's CHW float32 input, following torchvision's eval transforms {@code
+ * Resize(floor(size / 0.9), BICUBIC) -> CenterCrop(size) -> ToTensor -> Normalize}.
  *
  * <ul>
  *   <li>DEIT: ImageNet mean/std. The resize to 248 = floor(224 / 0.9) (crop ratio 0.9) follows the
@@ -90,8 +90,8 @@ public enum Preprocess {
   }
 
   /**
-   * torchvision Resize(int): the short side becomes {@code shortSide}, the long side
-   * int(shortSide * long / short), truncated.
+   * torchvision Resize(int): the short side becomes {@code shortSide}, the long side int(shortSide
+   * * long / short), truncated.
    */
   public static RgbImage resizeShortSide(RgbImage img, int shortSide) {
     int w = img.width();
@@ -111,7 +111,16 @@ public enum Preprocess {
     // Guards images that did not come through ImageDecoder's size checks, and huge --image-size.
     if ((long) ow * oh > ImageDecoder.MAX_PIXELS || ow < 1 || oh < 1) {
       throw new OnnxqException(
-          "resizing " + w + "x" + h + " to short side " + shortSide + " would give " + ow + "x" + oh
+          "resizing "
+              + w
+              + "x"
+              + h
+              + " to short side "
+              + shortSide
+              + " would give "
+              + ow
+              + "x"
+              + oh
               + "; the image is too elongated or the image size too large");
     }
     return BicubicResize.resize(img, ow, oh);

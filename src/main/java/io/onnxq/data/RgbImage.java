@@ -1,8 +1,8 @@
 package io.onnxq.data;
 
 /**
- * An 8-bit RGB image, pixels interleaved row by row (r, g, b, r, g, b, ...). Preprocessing works
- * on this rather than on BufferedImage so that resizing sees exactly the bytes the decoder produced,
+ * An 8-bit RGB image, pixels interleaved row by row (r, g, b, r, g, b, ...). Preprocessing works on
+ * this rather than on BufferedImage so that resizing sees exactly the bytes the decoder produced,
  * with no colour-model conversion in between.
  */
 public record RgbImage(int width, int height, byte[] rgb) {

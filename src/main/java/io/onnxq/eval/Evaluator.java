@@ -30,7 +30,8 @@ public final class Evaluator {
 
   public List<EvalResult> evaluate(List<ModelProto> models, ModelProto refOrNull, Dataset data) {
     List<String> names = new ArrayList<>();
-    for (int i = 0; i < models.size(); i++) names.add(models.size() == 1 ? "the model" : "model " + (i + 1));
+    for (int i = 0; i < models.size(); i++)
+      names.add(models.size() == 1 ? "the model" : "model " + (i + 1));
     return evaluate(models, names, refOrNull, "the reference", data);
   }
 
@@ -38,9 +39,14 @@ public final class Evaluator {
    * @param names how errors name each model (e.g. its file)
    * @param refName how errors name the reference
    */
-  public List<EvalResult> evaluate(List<ModelProto> models, List<String> names, ModelProto refOrNull, String refName,
+  public List<EvalResult> evaluate(
+      List<ModelProto> models,
+      List<String> names,
+      ModelProto refOrNull,
+      String refName,
       Dataset data) {
-    if (names.size() != models.size()) throw new IllegalArgumentException(names.size() + " names for " + models.size() + " models");
+    if (names.size() != models.size())
+      throw new IllegalArgumentException(names.size() + " names for " + models.size() + " models");
     List<OrtModel> sessions = new ArrayList<>();
     try (OrtModel ref = refOrNull == null ? null : new OrtModel(refOrNull)) {
       for (ModelProto m : models) sessions.add(new OrtModel(m));
@@ -61,12 +67,25 @@ public final class Evaluator {
             classes = c;
             checkLabels(data, c, names.get(i));
           } else if (c != classes) {
-            throw new OnnxqException(names.get(i) + " gives " + c + " classes but " + (i == 0 ? "earlier batches" : names.get(0))
-                + " gave " + classes);
+            throw new OnnxqException(
+                names.get(i)
+                    + " gives "
+                    + c
+                    + " classes but "
+                    + (i == 0 ? "earlier batches" : names.get(0))
+                    + " gave "
+                    + classes);
           }
           if (refLogits != null && refLogits.length != logits.length) {
-            throw new OnnxqException(names.get(i) + " has " + c + " classes but " + refName + " (--ref) has "
-                + refLogits.length / b.count() + "; they cannot be compared");
+            throw new OnnxqException(
+                names.get(i)
+                    + " has "
+                    + c
+                    + " classes but "
+                    + refName
+                    + " (--ref) has "
+                    + refLogits.length / b.count()
+                    + "; they cannot be compared");
           }
           checkFinite(logits, b, names.get(i));
           tallies.get(i).add(logits, refLogits, b);
@@ -83,8 +102,8 @@ public final class Evaluator {
   }
 
   /**
-   * Every label must name one of the model's classes, else top-1/top-5 would read another
-   * sample's logits or past the end; checked on all labels before any is scored.
+   * Every label must name one of the model's classes, else top-1/top-5 would read another sample's
+   * logits or past the end; checked on all labels before any is scored.
    */
   static void checkLabels(Dataset data, int classes, String model) {
     if (!data.hasLabels()) return;
@@ -92,8 +111,19 @@ public final class Evaluator {
       long label = data.label(i);
       if (label < 0 || label >= classes) {
         String name = data.sampleName(i);
-        throw new OnnxqException("label " + label + " of sample " + i + (name.equals("#" + i) ? "" : " (" + name + ")")
-            + " is outside the " + classes + " classes of " + model + " (0.." + (classes - 1) + ")");
+        throw new OnnxqException(
+            "label "
+                + label
+                + " of sample "
+                + i
+                + (name.equals("#" + i) ? "" : " (" + name + ")")
+                + " is outside the "
+                + classes
+                + " classes of "
+                + model
+                + " (0.."
+                + (classes - 1)
+                + ")");
       }
     }
   }
@@ -104,8 +134,13 @@ public final class Evaluator {
     for (int k = 0; k < logits.length; k++) {
       if (!Float.isFinite(logits[k])) {
         int i = b.start() + k / classes;
-        throw new OnnxqException(model + " produced a non-finite logit (" + logits[k] + ") for sample " + i
-            + "; the model is broken or overflows on this input");
+        throw new OnnxqException(
+            model
+                + " produced a non-finite logit ("
+                + logits[k]
+                + ") for sample "
+                + i
+                + "; the model is broken or overflows on this input");
       }
     }
   }
@@ -137,15 +172,21 @@ public final class Evaluator {
         if (refLogits != null) {
           if (argmax(refLogits, off, classes) == pred) agree++;
           cosSum += LayerErrorMeter.cosine(logits, off, refLogits, off, classes);
-          for (int c = 0; c < classes; c++) maxDiff = Math.max(maxDiff, Math.abs(logits[off + c] - refLogits[off + c]));
+          for (int c = 0; c < classes; c++)
+            maxDiff = Math.max(maxDiff, Math.abs(logits[off + c] - refLogits[off + c]));
         }
       }
       n += b.count();
     }
 
     EvalResult result(boolean labels, boolean ref) {
-      return new EvalResult(n, labels ? 100.0 * top1 / n : null, labels ? 100.0 * top5 / n : null,
-          ref ? 100.0 * agree / n : null, ref ? cosSum / n : null, ref ? maxDiff : null);
+      return new EvalResult(
+          n,
+          labels ? 100.0 * top1 / n : null,
+          labels ? 100.0 * top5 / n : null,
+          ref ? 100.0 * agree / n : null,
+          ref ? cosSum / n : null,
+          ref ? maxDiff : null);
     }
   }
 

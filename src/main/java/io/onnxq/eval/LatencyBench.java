@@ -15,11 +15,19 @@ public final class LatencyBench {
   private LatencyBench() {}
 
   /** {@code batch} copies of {@code sample} make up each run's input. */
-  public static Latency measure(ModelProto model, float[] sample, int[] sampleShape, int batch, int warmup, int runs,
+  public static Latency measure(
+      ModelProto model,
+      float[] sample,
+      int[] sampleShape,
+      int batch,
+      int warmup,
+      int runs,
       int threads) {
     float[] input = new float[sample.length * batch];
-    for (int i = 0; i < batch; i++) System.arraycopy(sample, 0, input, i * sample.length, sample.length);
-    try (OrtModel m = new OrtModel(model, ai.onnxruntime.OrtSession.SessionOptions.OptLevel.ALL_OPT, threads)) {
+    for (int i = 0; i < batch; i++)
+      System.arraycopy(sample, 0, input, i * sample.length, sample.length);
+    try (OrtModel m =
+        new OrtModel(model, ai.onnxruntime.OrtSession.SessionOptions.OptLevel.ALL_OPT, threads)) {
       String out = m.outputNames().iterator().next();
       for (int i = 0; i < warmup; i++) m.run(input, sampleShape, batch, List.of(out));
       double[] ms = new double[runs];
@@ -29,7 +37,12 @@ public final class LatencyBench {
         ms[i] = (System.nanoTime() - t) / 1e6;
       }
       Arrays.sort(ms);
-      return new Latency(ms[runs / 2], ms[(int) Math.min(runs - 1, Math.ceil(runs * 0.9) - 1)], runs, threads, batch);
+      return new Latency(
+          ms[runs / 2],
+          ms[(int) Math.min(runs - 1, Math.ceil(runs * 0.9) - 1)],
+          runs,
+          threads,
+          batch);
     }
   }
 }

@@ -4,7 +4,6 @@ import io.onnxq.OnnxqException;
 import io.onnxq.proto.Onnx.GraphProto;
 import io.onnxq.proto.Onnx.NodeProto;
 import io.onnxq.proto.Onnx.TensorProto;
-import io.onnxq.proto.Onnx.TypeProto;
 import io.onnxq.proto.Onnx.ValueInfoProto;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -44,33 +43,49 @@ public final class Graph {
     for (ValueInfoProto v : inputs) usedNames.add(v.getName());
   }
 
-  public List<Node> nodes() { return List.copyOf(nodes); }
+  public List<Node> nodes() {
+    return List.copyOf(nodes);
+  }
 
-  /** Graph inputs that are real data inputs (not initializers listed as inputs, as old exporters did). */
+  /**
+   * Graph inputs that are real data inputs (not initializers listed as inputs, as old exporters
+   * did).
+   */
   public List<ValueInfoProto> dataInputs() {
     return inputs.stream().filter(v -> !initializers.containsKey(v.getName())).toList();
   }
 
-  public List<ValueInfoProto> outputs() { return List.copyOf(outputs); }
+  public List<ValueInfoProto> outputs() {
+    return List.copyOf(outputs);
+  }
 
-  public Optional<TensorProto> initializer(String name) { return Optional.ofNullable(initializers.get(name)); }
+  public Optional<TensorProto> initializer(String name) {
+    return Optional.ofNullable(initializers.get(name));
+  }
 
-  public Map<String, TensorProto> initializers() { return java.util.Collections.unmodifiableMap(initializers); }
+  public Map<String, TensorProto> initializers() {
+    return java.util.Collections.unmodifiableMap(initializers);
+  }
 
-  public boolean isInitializer(String name) { return initializers.containsKey(name); }
+  public boolean isInitializer(String name) {
+    return initializers.containsKey(name);
+  }
 
   /** A constant tensor: an initializer or the output of a Constant node with a tensor value. */
   public Optional<TensorProto> constant(String name) {
     TensorProto t = initializers.get(name);
     if (t != null) return Optional.of(t);
     Node p = producer(name);
-    if (p != null && p.is("Constant") && p.attribute("value") != null) return Optional.of(p.attribute("value").getT());
+    if (p != null && p.is("Constant") && p.attribute("value") != null)
+      return Optional.of(p.attribute("value").getT());
     return Optional.empty();
   }
 
   /** A scalar constant's value, if the tensor is a constant with exactly one element. */
   public Optional<Float> scalar(String name) {
-    return constant(name).filter(t -> Tensors.numel(Tensors.shape(t)) == 1).map(t -> Tensors.toFloats(t)[0]);
+    return constant(name)
+        .filter(t -> Tensors.numel(Tensors.shape(t)) == 1)
+        .map(t -> Tensors.toFloats(t)[0]);
   }
 
   public void putInitializer(TensorProto t) {
@@ -78,7 +93,9 @@ public final class Graph {
     usedNames.add(t.getName());
   }
 
-  public void removeInitializer(String name) { initializers.remove(name); }
+  public void removeInitializer(String name) {
+    initializers.remove(name);
+  }
 
   public Node producer(String tensor) {
     index();
@@ -100,7 +117,8 @@ public final class Graph {
     consumers = new HashMap<>();
     for (Node n : nodes) {
       for (String o : n.outputs) producers.put(o, n);
-      for (String i : n.inputs) if (!i.isEmpty()) consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
+      for (String i : n.inputs)
+        if (!i.isEmpty()) consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
     }
   }
 
@@ -119,25 +137,32 @@ public final class Graph {
   }
 
   public Node add(String opType, String domain, List<String> in, List<String> out) {
-    Node n = Node.of(opType, uniqueName(opType + "_" + (out.isEmpty() ? "" : out.get(0))), in, out).setDomain(domain);
+    Node n =
+        Node.of(opType, uniqueName(opType + "_" + (out.isEmpty() ? "" : out.get(0))), in, out)
+            .setDomain(domain);
     nodes.add(n);
     usedNames.addAll(out);
     changed();
     return n;
   }
 
-  public Node add(String opType, List<String> in, List<String> out) { return add(opType, "", in, out); }
+  public Node add(String opType, List<String> in, List<String> out) {
+    return add(opType, "", in, out);
+  }
 
   public void remove(Node n) {
     nodes.remove(n);
     changed();
   }
 
-  /** Points every consumer (and graph output) of {@code from} at {@code to}, except {@code skip}. */
+  /**
+   * Points every consumer (and graph output) of {@code from} at {@code to}, except {@code skip}.
+   */
   public void rewire(String from, String to, Set<Node> skip) {
     for (Node n : nodes) {
       if (skip.contains(n)) continue;
-      for (int i = 0; i < n.inputs.size(); i++) if (n.inputs.get(i).equals(from)) n.inputs.set(i, to);
+      for (int i = 0; i < n.inputs.size(); i++)
+        if (n.inputs.get(i).equals(from)) n.inputs.set(i, to);
     }
     changed();
   }
@@ -217,12 +242,19 @@ public final class Graph {
       for (Node n : nodes) {
         for (String in : n.inputs) {
           if (!produced.contains(in)) {
-            throw new OnnxqException("node '" + n.name() + "' (" + n.opType() + ") reads '" + in
-                + "', which is not a graph input, initializer or node output");
+            throw new OnnxqException(
+                "node '"
+                    + n.name()
+                    + "' ("
+                    + n.opType()
+                    + ") reads '"
+                    + in
+                    + "', which is not a graph input, initializer or node output");
           }
         }
       }
-      throw new OnnxqException("graph has a cycle (" + (nodes.size() - order.size()) + " nodes unreachable)");
+      throw new OnnxqException(
+          "graph has a cycle (" + (nodes.size() - order.size()) + " nodes unreachable)");
     }
     return order;
   }
@@ -233,15 +265,20 @@ public final class Graph {
     while (removed) {
       removed = false;
       for (Node n : List.copyOf(nodes)) {
-        boolean used = n.outputs.stream().anyMatch(o -> !consumers(o).isEmpty() || isGraphOutput(o));
-        if (!used) { remove(n); removed = true; }
+        boolean used =
+            n.outputs.stream().anyMatch(o -> !consumers(o).isEmpty() || isGraphOutput(o));
+        if (!used) {
+          remove(n);
+          removed = true;
+        }
       }
     }
     Set<String> referenced = new HashSet<>();
     for (Node n : nodes) referenced.addAll(n.inputs);
     for (ValueInfoProto v : outputs) referenced.add(v.getName());
     initializers.keySet().removeIf(k -> !referenced.contains(k));
-    inputs.removeIf(v -> !referenced.contains(v.getName()) && !dataInputNames().contains(v.getName()));
+    inputs.removeIf(
+        v -> !referenced.contains(v.getName()) && !dataInputNames().contains(v.getName()));
   }
 
   private Set<String> dataInputNames() {
@@ -252,7 +289,8 @@ public final class Graph {
 
   GraphProto toProto() {
     List<Node> ordered = topologicalOrder();
-    GraphProto.Builder b = original.toBuilder().clearNode().clearInitializer().clearInput().clearOutput();
+    GraphProto.Builder b =
+        original.toBuilder().clearNode().clearInitializer().clearInput().clearOutput();
     for (Node n : ordered) b.addNode(n.toProto());
     b.addAllInitializer(initializers.values());
     b.addAllInput(inputs);

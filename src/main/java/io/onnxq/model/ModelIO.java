@@ -37,6 +37,7 @@ public final class ModelIO {
 
   /** Largest external tensor read (bytes): just under 2 GiB, Java's array limit. */
   public static final long MAX_EXTERNAL_TENSOR_BYTES = Integer.MAX_VALUE - 8;
+
   /**
    * Largest total of external data read for one model (bytes): 2 GiB, the protobuf limit of the
    * single in-memory model that ONNX Runtime and the writer are given.
@@ -44,21 +45,33 @@ public final class ModelIO {
   public static final long MAX_EXTERNAL_TOTAL_BYTES = 2L << 30;
 
   /**
-   * Reads and validates a model for inspect/convert: IR version 7 or newer, default-domain opset 13 or
-   * newer, every node input must resolve, and the graph must be acyclic.
+   * Reads and validates a model for inspect/convert: IR version 7 or newer, default-domain opset 13
+   * or newer, every node input must resolve, and the graph must be acyclic.
    */
   public static OnnxModel read(Path path) {
     ModelProto proto = readProto(path);
     if (proto.getIrVersion() < OnnxModel.MIN_INPUT_IR_VERSION) {
-      throw new OnnxqException("model IR version " + proto.getIrVersion() + " is older than "
-          + OnnxModel.MIN_INPUT_IR_VERSION + " (ONNX 1.6); re-export it at opset 13 or newer: " + path);
+      throw new OnnxqException(
+          "model IR version "
+              + proto.getIrVersion()
+              + " is older than "
+              + OnnxModel.MIN_INPUT_IR_VERSION
+              + " (ONNX 1.6); re-export it at opset 13 or newer: "
+              + path);
     }
     OnnxModel m = new OnnxModel(proto);
     long opset = m.opset();
     if (opset < 0) throw new OnnxqException("model imports no ai.onnx opset: " + path);
     if (opset < OnnxModel.MIN_INPUT_OPSET) {
-      throw new OnnxqException("model opset " + opset + " is older than " + OnnxModel.MIN_INPUT_OPSET
-          + "; re-export it at opset " + OnnxModel.MIN_INPUT_OPSET + " or newer: " + path);
+      throw new OnnxqException(
+          "model opset "
+              + opset
+              + " is older than "
+              + OnnxModel.MIN_INPUT_OPSET
+              + "; re-export it at opset "
+              + OnnxModel.MIN_INPUT_OPSET
+              + " or newer: "
+              + path);
     }
     m.graph().topologicalOrder();
     return m;
@@ -85,14 +98,20 @@ public final class ModelIO {
     Path dir = path.toAbsolutePath().getParent();
     // Pass 1 resolves and checks every external tensor and the total size before anything is read.
     long[] total = {0};
-    mapExternal(proto, t -> {
-      total[0] += resolveExternal(t, dir).length();
-      if (total[0] > MAX_EXTERNAL_TOTAL_BYTES) {
-        throw new OnnxqException("external data of " + path.getFileName() + " exceeds the "
-            + MAX_EXTERNAL_TOTAL_BYTES + "-byte total cap (2 GiB)");
-      }
-      return t;
-    });
+    mapExternal(
+        proto,
+        t -> {
+          total[0] += resolveExternal(t, dir).length();
+          if (total[0] > MAX_EXTERNAL_TOTAL_BYTES) {
+            throw new OnnxqException(
+                "external data of "
+                    + path.getFileName()
+                    + " exceeds the "
+                    + MAX_EXTERNAL_TOTAL_BYTES
+                    + "-byte total cap (2 GiB)");
+          }
+          return t;
+        });
     ModelProto inlined = mapExternal(proto, t -> loadExternal(t, dir));
     checkFinite(inlined.getGraph());
     return inlined;
@@ -109,7 +128,10 @@ public final class ModelIO {
 
   // ---- external data ----
 
-  /** Applies {@code f} to every external tensor: initializers, tensor attributes, subgraphs, functions. */
+  /**
+   * Applies {@code f} to every external tensor: initializers, tensor attributes, subgraphs,
+   * functions.
+   */
   private static ModelProto mapExternal(ModelProto m, UnaryOperator<TensorProto> f) {
     GraphProto g = mapGraph(m.getGraph(), f);
     ModelProto.Builder b = null;
@@ -205,7 +227,7 @@ public final class ModelIO {
         case "location" -> location = e.getValue();
         case "offset" -> offsetText = e.getValue();
         case "length" -> lengthText = e.getValue();
-        default -> { }
+        default -> {}
       }
     }
     if (location == null || location.isEmpty()) {
@@ -219,7 +241,8 @@ public final class ModelIO {
       if (location.indexOf('\0') >= 0) throw new InvalidPathException(location, "NUL character");
       rel = Path.of(location);
     } catch (InvalidPathException e) {
-      throw new OnnxqException("tensor " + name + " has an invalid external data location " + where);
+      throw new OnnxqException(
+          "tensor " + name + " has an invalid external data location " + where);
     }
     Path base;
     try {
@@ -237,10 +260,12 @@ public final class ModelIO {
     } catch (NoSuchFileException e) {
       throw new OnnxqException("external data file not found for " + name + ": " + where);
     } catch (IOException e) {
-      throw new OnnxqException("cannot resolve external data " + where + " of " + name + ": " + oneLine(e));
+      throw new OnnxqException(
+          "cannot resolve external data " + where + " of " + name + ": " + oneLine(e));
     }
     if (!real.startsWith(base)) {
-      throw new OnnxqException("tensor " + name + " points outside the model folder (through a link): " + where);
+      throw new OnnxqException(
+          "tensor " + name + " points outside the model folder (through a link): " + where);
     }
     if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
       throw new OnnxqException("external data for " + name + " is not a regular file: " + where);
@@ -249,40 +274,65 @@ public final class ModelIO {
     try {
       size = Files.size(real);
     } catch (IOException e) {
-      throw new OnnxqException("cannot read external data " + where + " of " + name + ": " + oneLine(e));
+      throw new OnnxqException(
+          "cannot read external data " + where + " of " + name + ": " + oneLine(e));
     }
     if (offset > size || (length >= 0 && length > size - offset)) {
-      throw new OnnxqException("external data for " + name + " is truncated: " + where + " has " + size
-          + " bytes, the tensor needs offset " + offset + (length >= 0 ? " + length " + length : ""));
+      throw new OnnxqException(
+          "external data for "
+              + name
+              + " is truncated: "
+              + where
+              + " has "
+              + size
+              + " bytes, the tensor needs offset "
+              + offset
+              + (length >= 0 ? " + length " + length : ""));
     }
     if (length < 0) length = size - offset;
     if (length > MAX_EXTERNAL_TENSOR_BYTES) {
-      throw new OnnxqException("external data for " + name + " is " + length + " bytes, over the "
-          + MAX_EXTERNAL_TENSOR_BYTES + "-byte per-tensor cap (2 GiB)");
+      throw new OnnxqException(
+          "external data for "
+              + name
+              + " is "
+              + length
+              + " bytes, over the "
+              + MAX_EXTERNAL_TENSOR_BYTES
+              + "-byte per-tensor cap (2 GiB)");
     }
     long expected = expectedBytes(t);
     if (expected >= 0 && expected != length) {
-      throw new OnnxqException("external data for " + name + " has " + length + " bytes but its type and shape need "
-          + expected);
+      throw new OnnxqException(
+          "external data for "
+              + name
+              + " has "
+              + length
+              + " bytes but its type and shape need "
+              + expected);
     }
     return new Extent(real, offset, length);
   }
 
-  /** Bytes a fixed-size tensor needs from its type and dims; -1 when unknown (packed or variable types). */
+  /**
+   * Bytes a fixed-size tensor needs from its type and dims; -1 when unknown (packed or variable
+   * types).
+   */
   private static long expectedBytes(TensorProto t) {
     TensorProto.DataType type = TensorProto.DataType.forNumber(t.getDataType());
     if (type == null) return -1;
-    int elem = switch (type) {
-      case FLOAT, INT32, UINT32 -> 4;
-      case DOUBLE, INT64, UINT64, COMPLEX64 -> 8;
-      case FLOAT16, BFLOAT16, INT16, UINT16 -> 2;
-      case INT8, UINT8, BOOL -> 1;
-      default -> -1;
-    };
+    int elem =
+        switch (type) {
+          case FLOAT, INT32, UINT32 -> 4;
+          case DOUBLE, INT64, UINT64, COMPLEX64 -> 8;
+          case FLOAT16, BFLOAT16, INT16, UINT16 -> 2;
+          case INT8, UINT8, BOOL -> 1;
+          default -> -1;
+        };
     if (elem < 0) return -1;
     long n = elem;
     for (long d : t.getDimsList()) {
-      if (d < 0) throw new OnnxqException("tensor " + quote(t.getName()) + " has a negative dimension " + d);
+      if (d < 0)
+        throw new OnnxqException("tensor " + quote(t.getName()) + " has a negative dimension " + d);
       if (d != 0 && n > Long.MAX_VALUE / d) return Long.MAX_VALUE;
       n *= d;
     }
@@ -297,37 +347,58 @@ public final class ModelIO {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new OnnxqException("external data for " + tensor + " has an invalid " + key + " " + quote(text)
-        + " (want a non-negative integer)");
+    throw new OnnxqException(
+        "external data for "
+            + tensor
+            + " has an invalid "
+            + key
+            + " "
+            + quote(text)
+            + " (want a non-negative integer)");
   }
 
-  /** Reads one external tensor; a location outside the model's folder is refused (path traversal). */
+  /**
+   * Reads one external tensor; a location outside the model's folder is refused (path traversal).
+   */
   static TensorProto loadExternal(TensorProto t, Path dir) {
     Extent x = resolveExternal(t, dir);
     String name = quote(t.getName());
     byte[] data = new byte[Math.toIntExact(x.length())];
-    try (FileChannel ch = FileChannel.open(x.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+    try (FileChannel ch =
+        FileChannel.open(x.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       ByteBuffer buf = ByteBuffer.wrap(data);
       ch.position(x.offset());
       while (buf.hasRemaining()) {
         if (ch.read(buf) < 0) {
-          throw new OnnxqException("external data for " + name + " is truncated: " + quote(x.file().getFileName().toString()));
+          throw new OnnxqException(
+              "external data for "
+                  + name
+                  + " is truncated: "
+                  + quote(x.file().getFileName().toString()));
         }
       }
     } catch (IOException e) {
       throw new OnnxqException("cannot read external data of " + name + ": " + oneLine(e));
     }
-    return t.toBuilder().clearExternalData().clearDataLocation().setRawData(UnsafeByteOperations.unsafeWrap(data)).build();
+    return t.toBuilder()
+        .clearExternalData()
+        .clearDataLocation()
+        .setRawData(UnsafeByteOperations.unsafeWrap(data))
+        .build();
   }
 
   // ---- names ----
 
-  /** Refuses invalid UTF-8 in the names onnxq copies into its output (the ONNX checker rejects them). */
+  /**
+   * Refuses invalid UTF-8 in the names onnxq copies into its output (the ONNX checker rejects
+   * them).
+   */
   private static void checkUtf8(ModelProto m, Path path) {
     String file = " of " + path.getFileName();
     utf8(m.getProducerNameBytes(), "producer name" + file);
     utf8(m.getDomainBytes(), "model domain" + file);
-    for (OperatorSetIdProto o : m.getOpsetImportList()) utf8(o.getDomainBytes(), "an opset import domain" + file);
+    for (OperatorSetIdProto o : m.getOpsetImportList())
+      utf8(o.getDomainBytes(), "an opset import domain" + file);
     for (StringStringEntryProto e : m.getMetadataPropsList()) {
       utf8(e.getKeyBytes(), "a metadata key" + file);
       utf8(e.getValueBytes(), "a metadata value" + file);
@@ -341,20 +412,26 @@ public final class ModelIO {
       utf8(f.getInputList().asByteStringList(), "an input name of " + where);
       utf8(f.getOutputList().asByteStringList(), "an output name of " + where);
       utf8(f.getAttributeList().asByteStringList(), "an attribute name of " + where);
-      for (OperatorSetIdProto o : f.getOpsetImportList()) utf8(o.getDomainBytes(), "an opset import domain of " + where);
-      for (int j = 0; j < f.getNodeCount(); j++) checkUtf8(f.getNode(j), "node #" + j + " of " + where);
+      for (OperatorSetIdProto o : f.getOpsetImportList())
+        utf8(o.getDomainBytes(), "an opset import domain of " + where);
+      for (int j = 0; j < f.getNodeCount(); j++)
+        checkUtf8(f.getNode(j), "node #" + j + " of " + where);
     }
   }
 
   private static void checkUtf8(GraphProto g, String where) {
     utf8(g.getNameBytes(), "the name of the " + where);
-    for (ValueInfoProto v : g.getInputList()) utf8(v.getNameBytes(), "an input name of the " + where);
-    for (ValueInfoProto v : g.getOutputList()) utf8(v.getNameBytes(), "an output name of the " + where);
-    for (ValueInfoProto v : g.getValueInfoList()) utf8(v.getNameBytes(), "a value_info name of the " + where);
+    for (ValueInfoProto v : g.getInputList())
+      utf8(v.getNameBytes(), "an input name of the " + where);
+    for (ValueInfoProto v : g.getOutputList())
+      utf8(v.getNameBytes(), "an output name of the " + where);
+    for (ValueInfoProto v : g.getValueInfoList())
+      utf8(v.getNameBytes(), "a value_info name of the " + where);
     for (int i = 0; i < g.getInitializerCount(); i++) {
       checkUtf8(g.getInitializer(i), "initializer #" + i + " of the " + where);
     }
-    for (int i = 0; i < g.getNodeCount(); i++) checkUtf8(g.getNode(i), "node #" + i + " of the " + where);
+    for (int i = 0; i < g.getNodeCount(); i++)
+      checkUtf8(g.getNode(i), "node #" + i + " of the " + where);
   }
 
   private static void checkUtf8(TensorProto t, String where) {
@@ -367,7 +444,10 @@ public final class ModelIO {
 
   private static void checkUtf8(NodeProto n, String where) {
     utf8(n.getNameBytes(), "the name of " + where);
-    String at = n.getNameBytes().isValidUtf8() && !n.getName().isEmpty() ? where + " (" + quote(n.getName()) + ")" : where;
+    String at =
+        n.getNameBytes().isValidUtf8() && !n.getName().isEmpty()
+            ? where + " (" + quote(n.getName()) + ")"
+            : where;
     utf8(n.getOpTypeBytes(), "the op type of " + at);
     utf8(n.getDomainBytes(), "the domain of " + at);
     utf8(n.getInputList().asByteStringList(), "an input name of " + at);
@@ -392,15 +472,21 @@ public final class ModelIO {
 
   // ---- weights ----
 
-  /** Refuses NaN/Inf in the main graph's float initializers and Constant tensors (one pass each). */
+  /**
+   * Refuses NaN/Inf in the main graph's float initializers and Constant tensors (one pass each).
+   */
   private static void checkFinite(GraphProto g) {
     for (TensorProto t : g.getInitializerList()) checkFinite(t);
     for (NodeProto n : g.getNodeList()) {
-      if (!n.getOpType().equals("Constant") || !(n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx"))) continue;
+      if (!n.getOpType().equals("Constant")
+          || !(n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx"))) continue;
       for (AttributeProto a : n.getAttributeList()) {
         if (!a.hasT()) continue;
         TensorProto t = a.getT();
-        checkFinite(t.getName().isEmpty() && n.getOutputCount() > 0 ? t.toBuilder().setName(n.getOutput(0)).build() : t);
+        checkFinite(
+            t.getName().isEmpty() && n.getOutputCount() > 0
+                ? t.toBuilder().setName(n.getOutput(0)).build()
+                : t);
       }
     }
   }
@@ -412,7 +498,8 @@ public final class ModelIO {
     switch (type) {
       case FLOAT -> {
         if (raw) {
-          FloatBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+          FloatBuffer b =
+              t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
           for (int i = 0, n = b.limit(); i < n; i++) finite(t, b.get(i), i);
         } else {
           for (int i = 0, n = t.getFloatDataCount(); i < n; i++) finite(t, t.getFloatData(i), i);
@@ -420,7 +507,8 @@ public final class ModelIO {
       }
       case DOUBLE -> {
         if (raw) {
-          DoubleBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
+          DoubleBuffer b =
+              t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
           for (int i = 0, n = b.limit(); i < n; i++) finite(t, b.get(i), i);
         } else {
           for (int i = 0, n = t.getDoubleDataCount(); i < n; i++) finite(t, t.getDoubleData(i), i);
@@ -430,13 +518,15 @@ public final class ModelIO {
         int exp = type == TensorProto.DataType.FLOAT16 ? 0x7c00 : 0x7f80;
         int man = type == TensorProto.DataType.FLOAT16 ? 0x03ff : 0x007f;
         if (raw) {
-          ShortBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+          ShortBuffer b =
+              t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
           for (int i = 0, n = b.limit(); i < n; i++) finiteHalf(t, b.get(i), exp, man, i);
         } else {
-          for (int i = 0, n = t.getInt32DataCount(); i < n; i++) finiteHalf(t, t.getInt32Data(i), exp, man, i);
+          for (int i = 0, n = t.getInt32DataCount(); i < n; i++)
+            finiteHalf(t, t.getInt32Data(i), exp, man, i);
         }
       }
-      default -> { }
+      default -> {}
     }
   }
 
@@ -451,8 +541,14 @@ public final class ModelIO {
   }
 
   private static OnnxqException notFinite(TensorProto t, String what, int i) {
-    return new OnnxqException("model weight " + quote(t.getName()) + " contains " + what + " at index " + i
-        + "; fix or re-export the model");
+    return new OnnxqException(
+        "model weight "
+            + quote(t.getName())
+            + " contains "
+            + what
+            + " at index "
+            + i
+            + "; fix or re-export the model");
   }
 
   // ---- messages ----
@@ -463,7 +559,8 @@ public final class ModelIO {
     int i = 0;
     for (; i < s.length() && b.length() <= 120; i++) {
       char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f || c == 0x85 || c == 0x2028 || c == 0x2029) b.append(String.format("\\u%04x", (int) c));
+      if (c < 0x20 || c == 0x7f || c == 0x85 || c == 0x2028 || c == 0x2029)
+        b.append(String.format("\\u%04x", (int) c));
       else b.append(c);
     }
     if (i < s.length()) b.append("...");
@@ -487,9 +584,10 @@ public final class ModelIO {
   }
 
   /**
-   * Writes one file as a one-output {@link OutputFiles} transaction: the content goes to a temporary
-   * file beside the target (created with the usual 0666 &amp; ~umask permissions) that is renamed into
-   * place once complete, so a failure never leaves a partial file behind. The folder must exist.
+   * Writes one file as a one-output {@link OutputFiles} transaction: the content goes to a
+   * temporary file beside the target (created with the usual 0666 &amp; ~umask permissions) that is
+   * renamed into place once complete, so a failure never leaves a partial file behind. The folder
+   * must exist.
    */
   public static void writeAtomically(Path out, Content content) {
     try (OutputFiles files = new OutputFiles()) {
@@ -513,18 +611,21 @@ public final class ModelIO {
     }
     Path dir = model.toAbsolutePath().getParent();
     java.util.Set<Path> files = new java.util.LinkedHashSet<>();
-    // Every external tensor reading would load: initializers, Constant values, subgraphs, functions.
-    mapExternal(proto, t -> {
-      for (StringStringEntryProto e : t.getExternalDataList()) {
-        if (!e.getKey().equals("location")) continue;
-        try {
-          files.add(dir.resolve(e.getValue()).normalize());
-        } catch (InvalidPathException ignored) {
-          // reading the model refuses it
-        }
-      }
-      return t;
-    });
+    // Every external tensor reading would load: initializers, Constant values, subgraphs,
+    // functions.
+    mapExternal(
+        proto,
+        t -> {
+          for (StringStringEntryProto e : t.getExternalDataList()) {
+            if (!e.getKey().equals("location")) continue;
+            try {
+              files.add(dir.resolve(e.getValue()).normalize());
+            } catch (InvalidPathException ignored) {
+              // reading the model refuses it
+            }
+          }
+          return t;
+        });
     return java.util.List.copyOf(files);
   }
 }

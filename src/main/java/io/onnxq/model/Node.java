@@ -43,21 +43,55 @@ public final class Node {
             .build());
   }
 
-  public String name() { return name; }
-  public String opType() { return opType; }
-  public String domain() { return domain; }
-  public List<String> inputs() { return List.copyOf(inputs); }
-  public List<String> outputs() { return List.copyOf(outputs); }
-  public String input(int i) { return i < inputs.size() ? inputs.get(i) : ""; }
-  public String output(int i) { return outputs.get(i); }
-  public int inputCount() { return inputs.size(); }
+  public String name() {
+    return name;
+  }
 
-  public Node setDomain(String d) { this.domain = d; return this; }
-  public Node setName(String n) { this.name = n; return this; }
+  public String opType() {
+    return opType;
+  }
 
-  public boolean is(String type) { return opType.equals(type) && (domain.isEmpty() || domain.equals("ai.onnx")); }
+  public String domain() {
+    return domain;
+  }
 
-  public AttributeProto attribute(String key) { return attributes.get(key); }
+  public List<String> inputs() {
+    return List.copyOf(inputs);
+  }
+
+  public List<String> outputs() {
+    return List.copyOf(outputs);
+  }
+
+  public String input(int i) {
+    return i < inputs.size() ? inputs.get(i) : "";
+  }
+
+  public String output(int i) {
+    return outputs.get(i);
+  }
+
+  public int inputCount() {
+    return inputs.size();
+  }
+
+  public Node setDomain(String d) {
+    this.domain = d;
+    return this;
+  }
+
+  public Node setName(String n) {
+    this.name = n;
+    return this;
+  }
+
+  public boolean is(String type) {
+    return opType.equals(type) && (domain.isEmpty() || domain.equals("ai.onnx"));
+  }
+
+  public AttributeProto attribute(String key) {
+    return attributes.get(key);
+  }
 
   public long intAttr(String key, long dflt) {
     AttributeProto a = attributes.get(key);
@@ -74,12 +108,23 @@ public final class Node {
     return a == null ? null : a.getIntsList();
   }
 
-  public Node setAttr(AttributeProto a) { attributes.put(a.getName(), a); return this; }
+  public Node setAttr(AttributeProto a) {
+    attributes.put(a.getName(), a);
+    return this;
+  }
 
-  public Node removeAttr(String key) { attributes.remove(key); return this; }
+  public Node removeAttr(String key) {
+    attributes.remove(key);
+    return this;
+  }
 
   public Node setIntAttr(String key, long v) {
-    return setAttr(AttributeProto.newBuilder().setName(key).setType(AttributeProto.AttributeType.INT).setI(v).build());
+    return setAttr(
+        AttributeProto.newBuilder()
+            .setName(key)
+            .setType(AttributeProto.AttributeType.INT)
+            .setI(v)
+            .build());
   }
 
   NodeProto toProto() {
@@ -87,9 +132,12 @@ public final class Node {
         .setName(name)
         .setOpType(opType)
         .setDomain(domain)
-        .clearInput().addAllInput(inputs)
-        .clearOutput().addAllOutput(outputs)
-        .clearAttribute().addAllAttribute(attributes.values())
+        .clearInput()
+        .addAllInput(inputs)
+        .clearOutput()
+        .addAllOutput(outputs)
+        .clearAttribute()
+        .addAllAttribute(attributes.values())
         .build();
   }
 

@@ -13,8 +13,10 @@ import java.util.List;
 public final class OnnxModel {
   /** Lowest IR version written: model-local functions need IR >= 8. */
   public static final long MIN_IR_VERSION = 8;
+
   /** Oldest IR version read (ONNX 1.6); older models are refused, not silently rewritten. */
   public static final long MIN_INPUT_IR_VERSION = 7;
+
   /** Oldest default-domain opset read. */
   public static final long MIN_INPUT_OPSET = 13;
 
@@ -30,12 +32,18 @@ public final class OnnxModel {
     this.irVersion = proto.getIrVersion();
   }
 
-  public Graph graph() { return graph; }
+  public Graph graph() {
+    return graph;
+  }
 
-  public ModelProto original() { return original; }
+  public ModelProto original() {
+    return original;
+  }
 
   /** Opset version of the default (ai.onnx) domain. */
-  public long opset() { return opsetOverride > 0 ? opsetOverride : opset(""); }
+  public long opset() {
+    return opsetOverride > 0 ? opsetOverride : opset("");
+  }
 
   public long opset(String domain) {
     for (OperatorSetIdProto o : original.getOpsetImportList()) {
@@ -46,15 +54,18 @@ public final class OnnxModel {
   }
 
   public void addFunction(FunctionProto f) {
-    boolean known = original.getFunctionsList().stream().anyMatch(g -> same(f, g))
-        || addedFunctions.stream().anyMatch(g -> same(f, g));
+    boolean known =
+        original.getFunctionsList().stream().anyMatch(g -> same(f, g))
+            || addedFunctions.stream().anyMatch(g -> same(f, g));
     if (!known) addedFunctions.add(f);
   }
 
   /** A model-local function by domain and name (original or added by onnxq). */
   public java.util.Optional<FunctionProto> function(String domain, String name) {
-    return java.util.stream.Stream.concat(original.getFunctionsList().stream(), addedFunctions.stream())
-        .filter(f -> f.getDomain().equals(domain) && f.getName().equals(name)).findFirst();
+    return java.util.stream.Stream.concat(
+            original.getFunctionsList().stream(), addedFunctions.stream())
+        .filter(f -> f.getDomain().equals(domain) && f.getName().equals(name))
+        .findFirst();
   }
 
   /** Drops the functions onnxq added in a domain (after inlining them). */
@@ -66,10 +77,14 @@ public final class OnnxModel {
     return a.getDomain().equals(b.getDomain()) && a.getName().equals(b.getName());
   }
 
-  public void requireIrVersion(long v) { irVersion = Math.max(irVersion, v); }
+  public void requireIrVersion(long v) {
+    irVersion = Math.max(irVersion, v);
+  }
 
   /** Sets the default-domain opset written out; only {@link OpsetUpgrader} should raise it. */
-  void setOpset(long v) { opsetOverride = v; }
+  void setOpset(long v) {
+    opsetOverride = v;
+  }
 
   /** The model as a proto; {@code extraDomains} are custom domains to import at version 1. */
   public ModelProto toProto(List<String> extraDomains) {
@@ -78,14 +93,18 @@ public final class OnnxModel {
     b.clearOpsetImport();
     for (OperatorSetIdProto o : original.getOpsetImportList()) {
       boolean isDefault = o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx");
-      b.addOpsetImport(isDefault && opsetOverride > 0 ? o.toBuilder().setVersion(opsetOverride).build() : o);
+      b.addOpsetImport(
+          isDefault && opsetOverride > 0 ? o.toBuilder().setVersion(opsetOverride).build() : o);
     }
     for (String d : extraDomains) {
-      if (opset(d) < 0) b.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(d).setVersion(1));
+      if (opset(d) < 0)
+        b.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(d).setVersion(1));
     }
     b.addAllFunctions(addedFunctions);
     return b.build();
   }
 
-  public ModelProto toProto() { return toProto(List.of()); }
+  public ModelProto toProto() {
+    return toProto(List.of());
+  }
 }

@@ -27,13 +27,14 @@ import java.util.stream.Stream;
  *
  * <ul>
  *   <li>Every output is checked against every declared input and every other output before anything
- *       is written: an output that is (by real path, symlink or hard link) an input file, lies inside
- *       an input folder, or is another output is refused. Its folder must already exist.
+ *       is written: an output that is (by real path, symlink or hard link) an input file, lies
+ *       inside an input folder, or is another output is refused. Its folder must already exist.
  *   <li>{@link #write} puts each output's content into a fresh temporary file beside its target;
  *       {@link #commit} renames all of them into place only once all are complete. Any failure, and
  *       {@link #close} without a commit, deletes every temporary file and leaves no output behind
  *       (a target renamed before a later rename failed is restored, or removed if it was new).
- *   <li>Files are created without explicit permissions, so they get 0666 &amp; ~umask like any tool.
+ *   <li>Files are created without explicit permissions, so they get 0666 &amp; ~umask like any
+ *       tool.
  * </ul>
  */
 public final class OutputFiles implements AutoCloseable {
@@ -93,14 +94,17 @@ public final class OutputFiles implements AutoCloseable {
     Path abs = path.toAbsolutePath();
     Path name = abs.getFileName();
     Path parent = abs.getParent();
-    if (name == null || parent == null) throw new OnnxqException("not a file path for " + what + ": " + path);
+    if (name == null || parent == null)
+      throw new OnnxqException("not a file path for " + what + ": " + path);
     if (!Files.exists(parent)) throw new OnnxqException("output folder does not exist: " + parent);
-    if (!Files.isDirectory(parent)) throw new OnnxqException("output folder is not a folder: " + parent);
+    if (!Files.isDirectory(parent))
+      throw new OnnxqException("output folder is not a folder: " + parent);
     Path target;
     boolean existed = Files.exists(abs);
     try {
       if (existed) {
-        if (Files.isDirectory(abs)) throw new OnnxqException("output path is a folder; choose another " + what + ": " + path);
+        if (Files.isDirectory(abs))
+          throw new OnnxqException("output path is a folder; choose another " + what + ": " + path);
         target = abs.toRealPath(); // writing through a symlink replaces the file it points to
       } else {
         target = parent.toRealPath().resolve(name.toString());
@@ -111,8 +115,10 @@ public final class OutputFiles implements AutoCloseable {
     Output out = new Output(path, what, target, existed);
     for (Input in : inputs) check(out, in);
     for (Output o : outputs) {
-      if (o.target.equals(out.target) || (o.existed && out.existed && sameFile(o.target, out.target))) {
-        throw new OnnxqException("output path is also the " + o.what + " output; choose another " + what + ": " + path);
+      if (o.target.equals(out.target)
+          || (o.existed && out.existed && sameFile(o.target, out.target))) {
+        throw new OnnxqException(
+            "output path is also the " + o.what + " output; choose another " + what + ": " + path);
       }
     }
     outputs.add(out);
@@ -127,15 +133,25 @@ public final class OutputFiles implements AutoCloseable {
   private static void check(Output out, Input in) {
     if (in.folder) {
       if (out.target.startsWith(in.real) || (out.existed && linkedInside(out.target, in.real))) {
-        throw new OnnxqException("output path is inside " + in.what + " folder " + in.given
-            + "; choose another " + out.what + ": " + out.given);
+        throw new OnnxqException(
+            "output path is inside "
+                + in.what
+                + " folder "
+                + in.given
+                + "; choose another "
+                + out.what
+                + ": "
+                + out.given);
       }
     } else if (out.target.equals(in.real) || (out.existed && sameFile(out.target, in.real))) {
-      throw new OnnxqException("output path is " + in.what + "; choose another " + out.what + ": " + out.given);
+      throw new OnnxqException(
+          "output path is " + in.what + "; choose another " + out.what + ": " + out.given);
     }
   }
 
-  /** Whether an existing output with several hard links shares its file with one inside the folder. */
+  /**
+   * Whether an existing output with several hard links shares its file with one inside the folder.
+   */
   private static boolean linkedInside(Path target, Path folder) {
     try {
       Object n = Files.getAttribute(target, "unix:nlink");
@@ -165,18 +181,19 @@ public final class OutputFiles implements AutoCloseable {
     try {
       o.tmp = createHidden(dir, o.target.getFileName().toString(), ".tmp");
       try (FileChannel ch = FileChannel.open(o.tmp, StandardOpenOption.WRITE);
-           OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
-        content.writeTo(new FilterOutputStream(os) { // the content may close its stream (Jackson does)
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-          }
+          OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
+        content.writeTo(
+            new FilterOutputStream(os) { // the content may close its stream (Jackson does)
+              @Override
+              public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+              }
 
-          @Override
-          public void close() throws IOException {
-            out.flush();
-          }
-        });
+              @Override
+              public void close() throws IOException {
+                out.flush();
+              }
+            });
         os.flush();
         ch.force(true); // complete on disk before any rename
       }
@@ -256,7 +273,10 @@ public final class OutputFiles implements AutoCloseable {
     discard();
   }
 
-  /** A hard link to the current target so a failed commit can restore it; null where links are unsupported. */
+  /**
+   * A hard link to the current target so a failed commit can restore it; null where links are
+   * unsupported.
+   */
   private static Path backup(Path target) {
     Path dir = target.getParent();
     for (int attempt = 0; attempt < 10; attempt++) {
@@ -272,7 +292,9 @@ public final class OutputFiles implements AutoCloseable {
     return null;
   }
 
-  /** Creates a new empty hidden file with a random name; no permissions given, so the umask applies. */
+  /**
+   * Creates a new empty hidden file with a random name; no permissions given, so the umask applies.
+   */
   private static Path createHidden(Path dir, String name, String suffix) throws IOException {
     for (int attempt = 0; ; attempt++) {
       Path p = dir.resolve(hiddenName(name, suffix));

@@ -38,8 +38,10 @@ public final class Tensors {
         else for (int i = 0; i < n; i++) out[i] = t.getFloatData(i);
       }
       case DOUBLE -> {
-        if (hasRaw) { var b = raw(t).asDoubleBuffer(); for (int i = 0; i < n; i++) out[i] = (float) b.get(i); }
-        else for (int i = 0; i < n; i++) out[i] = (float) t.getDoubleData(i);
+        if (hasRaw) {
+          var b = raw(t).asDoubleBuffer();
+          for (int i = 0; i < n; i++) out[i] = (float) b.get(i);
+        } else for (int i = 0; i < n; i++) out[i] = (float) t.getDoubleData(i);
       }
       case INT64 -> {
         long[] v = toLongs(t);
@@ -49,8 +51,13 @@ public final class Tensors {
         long[] v = toLongs(t);
         for (int i = 0; i < n; i++) out[i] = v[i];
       }
-      default -> throw new OnnxqException("tensor '" + t.getName() + "' has unsupported type "
-          + DataType.forNumber(t.getDataType()) + " for float conversion");
+      default ->
+          throw new OnnxqException(
+              "tensor '"
+                  + t.getName()
+                  + "' has unsupported type "
+                  + DataType.forNumber(t.getDataType())
+                  + " for float conversion");
     }
     return out;
   }
@@ -67,8 +74,10 @@ public final class Tensors {
         else for (int i = 0; i < n; i++) out[i] = t.getInt64Data(i);
       }
       case INT32 -> {
-        if (hasRaw) { var b = raw(t).asIntBuffer(); for (int i = 0; i < n; i++) out[i] = b.get(i); }
-        else for (int i = 0; i < n; i++) out[i] = t.getInt32Data(i);
+        if (hasRaw) {
+          var b = raw(t).asIntBuffer();
+          for (int i = 0; i < n; i++) out[i] = b.get(i);
+        } else for (int i = 0; i < n; i++) out[i] = t.getInt32Data(i);
       }
       case INT8, UINT8, BOOL -> {
         if (hasRaw) {
@@ -79,14 +88,16 @@ public final class Tensors {
       case INT16, UINT16 -> {
         if (hasRaw) {
           var b = raw(t).asShortBuffer();
-          for (int i = 0; i < n; i++) out[i] = type == DataType.INT16 ? b.get(i) : (b.get(i) & 0xffff);
+          for (int i = 0; i < n; i++)
+            out[i] = type == DataType.INT16 ? b.get(i) : (b.get(i) & 0xffff);
         } else for (int i = 0; i < n; i++) out[i] = t.getInt32Data(i);
       }
       case FLOAT, DOUBLE -> {
         float[] f = toFloats(t);
         for (int i = 0; i < n; i++) out[i] = (long) f[i];
       }
-      default -> throw new OnnxqException("tensor '" + t.getName() + "' has unsupported type " + type);
+      default ->
+          throw new OnnxqException("tensor '" + t.getName() + "' has unsupported type " + type);
     }
     return out;
   }
@@ -109,7 +120,9 @@ public final class Tensors {
     return build(name, DataType.INT64, b, shape);
   }
 
-  /** 8-bit tensor (INT8 or UINT8) from bytes already holding the two's-complement / unsigned codes. */
+  /**
+   * 8-bit tensor (INT8 or UINT8) from bytes already holding the two's-complement / unsigned codes.
+   */
   public static TensorProto bytes(String name, DataType type, byte[] data, int... shape) {
     return build(name, type, ByteBuffer.wrap(data), shape);
   }
@@ -117,7 +130,8 @@ public final class Tensors {
   /** 4-bit tensor (UINT4 or INT4, opset 21): two codes per byte, the first in the low nibble. */
   public static TensorProto nibbles(String name, DataType type, byte[] codes, int... shape) {
     byte[] packed = new byte[(codes.length + 1) / 2];
-    for (int i = 0; i < codes.length; i++) packed[i / 2] |= (byte) ((codes[i] & 0x0f) << (4 * (i % 2)));
+    for (int i = 0; i < codes.length; i++)
+      packed[i / 2] |= (byte) ((codes[i] & 0x0f) << (4 * (i % 2)));
     return build(name, type, ByteBuffer.wrap(packed), shape);
   }
 

@@ -30,11 +30,31 @@ import java.util.Set;
 final class ConstantFolding {
   /** Folded tensors larger than this stay subgraphs (memory and file size). */
   static final long MAX_ELEMENTS = 1 << 22;
-  private static final Set<String> NOT_FOLDABLE = Set.of("If", "Loop", "Scan", "RandomNormal", "RandomUniform",
-      "RandomNormalLike", "RandomUniformLike", "Multinomial", "Bernoulli", "Dropout", "SequenceConstruct",
-      "SplitToSequence", "SequenceAt", "SequenceEmpty", "SequenceInsert", "ConcatFromSequence");
 
-  private enum Kind { CONSTANT, SHAPE, DYNAMIC }
+  private static final Set<String> NOT_FOLDABLE =
+      Set.of(
+          "If",
+          "Loop",
+          "Scan",
+          "RandomNormal",
+          "RandomUniform",
+          "RandomNormalLike",
+          "RandomUniformLike",
+          "Multinomial",
+          "Bernoulli",
+          "Dropout",
+          "SequenceConstruct",
+          "SplitToSequence",
+          "SequenceAt",
+          "SequenceEmpty",
+          "SequenceInsert",
+          "ConcatFromSequence");
+
+  private enum Kind {
+    CONSTANT,
+    SHAPE,
+    DYNAMIC
+  }
 
   record Counts(int constants, int shapes) {}
 
@@ -49,19 +69,24 @@ final class ConstantFolding {
       if (n.is("Constant")) continue;
       for (String o : n.outputs()) {
         Kind k = kinds.get(o);
-        if (k == Kind.DYNAMIC || o.isEmpty() || g.isGraphOutput(o) || !feedsDynamic(g, o, kinds)) continue;
+        if (k == Kind.DYNAMIC || o.isEmpty() || g.isGraphOutput(o) || !feedsDynamic(g, o, kinds))
+          continue;
         (k == Kind.CONSTANT ? constFrontier : shapeFrontier).add(o);
       }
     }
     Map<String, TensorProto> folded = new HashMap<>();
-    if (!constFrontier.isEmpty()) folded.putAll(TensorEvaluator.evaluate(constantsOnly(model, kinds), constFrontier, null, null));
+    if (!constFrontier.isEmpty())
+      folded.putAll(
+          TensorEvaluator.evaluate(constantsOnly(model, kinds), constFrontier, null, null));
     Set<String> shapeFolded = new HashSet<>();
     long[] inputShape = staticInputShape(g);
     if (!shapeFrontier.isEmpty() && inputShape != null) {
       ModelProto full = model.toProto();
       String input = g.dataInputs().get(0).getName();
-      Map<String, TensorProto> at1 = TensorEvaluator.evaluate(full, shapeFrontier, input, withBatch(inputShape, 1));
-      Map<String, TensorProto> at2 = inputShape[0] > 0 ? null : evaluateOrNull(full, shapeFrontier, input, inputShape);
+      Map<String, TensorProto> at1 =
+          TensorEvaluator.evaluate(full, shapeFrontier, input, withBatch(inputShape, 1));
+      Map<String, TensorProto> at2 =
+          inputShape[0] > 0 ? null : evaluateOrNull(full, shapeFrontier, input, inputShape);
       for (String t : shapeFrontier) {
         TensorProto v = at1.get(t);
         if (at2 == null || v.equals(at2.get(t))) {
@@ -83,7 +108,8 @@ final class ConstantFolding {
     return new Counts(constants, shapes);
   }
 
-  private static Map<String, TensorProto> evaluateOrNull(ModelProto m, List<String> t, String input, long[] shape) {
+  private static Map<String, TensorProto> evaluateOrNull(
+      ModelProto m, List<String> t, String input, long[] shape) {
     try {
       return TensorEvaluator.evaluate(m, t, input, withBatch(shape, 2));
     } catch (RuntimeException e) {
@@ -105,10 +131,13 @@ final class ConstantFolding {
     kinds.put("", Kind.CONSTANT);
     for (Node n : g.topologicalOrder()) {
       Kind k;
-      boolean foldable = (n.domain().isEmpty() || n.domain().equals("ai.onnx")) && !NOT_FOLDABLE.contains(n.opType());
+      boolean foldable =
+          (n.domain().isEmpty() || n.domain().equals("ai.onnx"))
+              && !NOT_FOLDABLE.contains(n.opType());
       if (n.is("Constant")) k = Kind.CONSTANT;
       else if (!foldable) k = Kind.DYNAMIC;
-      else if (n.is("Shape") || n.is("Size")) k = kinds.get(n.input(0)) == Kind.CONSTANT ? Kind.CONSTANT : Kind.SHAPE;
+      else if (n.is("Shape") || n.is("Size"))
+        k = kinds.get(n.input(0)) == Kind.CONSTANT ? Kind.CONSTANT : Kind.SHAPE;
       else {
         k = Kind.CONSTANT;
         for (String in : n.inputs()) {
@@ -125,7 +154,8 @@ final class ConstantFolding {
   /** The model's constant nodes alone, as a model without inputs. */
   private static ModelProto constantsOnly(OnnxModel model, Map<String, Kind> kinds) {
     ModelProto full = model.toProto();
-    GraphProto.Builder gb = full.getGraph().toBuilder().clearNode().clearInput().clearOutput().clearValueInfo();
+    GraphProto.Builder gb =
+        full.getGraph().toBuilder().clearNode().clearInput().clearOutput().clearValueInfo();
     Set<String> needed = new HashSet<>();
     for (NodeProto n : full.getGraph().getNodeList()) {
       if (n.getOutputList().stream().allMatch(o -> kinds.get(o) == Kind.CONSTANT)) {
@@ -134,7 +164,8 @@ final class ConstantFolding {
       }
     }
     gb.clearInitializer();
-    for (TensorProto t : full.getGraph().getInitializerList()) if (needed.contains(t.getName())) gb.addInitializer(t);
+    for (TensorProto t : full.getGraph().getInitializerList())
+      if (needed.contains(t.getName())) gb.addInitializer(t);
     return full.toBuilder().setGraph(gb).build();
   }
 

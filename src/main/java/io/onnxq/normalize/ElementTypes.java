@@ -16,16 +16,82 @@ import java.util.Set;
  * type cannot be derived is simply unknown.
  */
 final class ElementTypes {
-  private static final Set<String> BOOL_OUT = Set.of("Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual",
-      "Not", "And", "Or", "Xor", "IsNaN", "IsInf");
-  private static final Set<String> INT64_OUT = Set.of("Shape", "Size", "ArgMax", "ArgMin", "NonZero");
+  private static final Set<String> BOOL_OUT =
+      Set.of(
+          "Equal",
+          "Less",
+          "Greater",
+          "LessOrEqual",
+          "GreaterOrEqual",
+          "Not",
+          "And",
+          "Or",
+          "Xor",
+          "IsNaN",
+          "IsInf");
+  private static final Set<String> INT64_OUT =
+      Set.of("Shape", "Size", "ArgMax", "ArgMin", "NonZero");
+
   /** Ops whose output has the element type of their first input. */
-  private static final Set<String> SAME_AS_INPUT = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Sqrt", "Exp", "Log",
-      "Erf", "Tanh", "Sigmoid", "Relu", "Neg", "Abs", "Reciprocal", "Softmax", "LogSoftmax", "MatMul", "Gemm", "Conv",
-      "LayerNormalization", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "Reshape", "Transpose", "Squeeze",
-      "Unsqueeze", "Flatten", "Gather", "GatherElements", "Slice", "Split", "Concat", "Expand", "Tile", "Identity",
-      "Dropout", "Pad", "Max", "Min", "Clip", "Gelu", "Floor", "Ceil", "Round", "Mod", "Range", "Einsum",
-      "GlobalAveragePool", "AveragePool", "MaxPool", "BatchNormalization", "CumSum", "Sin", "Cos");
+  private static final Set<String> SAME_AS_INPUT =
+      Set.of(
+          "Add",
+          "Sub",
+          "Mul",
+          "Div",
+          "Pow",
+          "Sqrt",
+          "Exp",
+          "Log",
+          "Erf",
+          "Tanh",
+          "Sigmoid",
+          "Relu",
+          "Neg",
+          "Abs",
+          "Reciprocal",
+          "Softmax",
+          "LogSoftmax",
+          "MatMul",
+          "Gemm",
+          "Conv",
+          "LayerNormalization",
+          "ReduceMean",
+          "ReduceSum",
+          "ReduceMax",
+          "ReduceMin",
+          "Reshape",
+          "Transpose",
+          "Squeeze",
+          "Unsqueeze",
+          "Flatten",
+          "Gather",
+          "GatherElements",
+          "Slice",
+          "Split",
+          "Concat",
+          "Expand",
+          "Tile",
+          "Identity",
+          "Dropout",
+          "Pad",
+          "Max",
+          "Min",
+          "Clip",
+          "Gelu",
+          "Floor",
+          "Ceil",
+          "Round",
+          "Mod",
+          "Range",
+          "Einsum",
+          "GlobalAveragePool",
+          "AveragePool",
+          "MaxPool",
+          "BatchNormalization",
+          "CumSum",
+          "Sin",
+          "Cos");
 
   private final Map<String, Integer> types = new HashMap<>();
 
@@ -36,12 +102,15 @@ final class ElementTypes {
     for (Node n : g.topologicalOrder()) {
       Integer t = infer(n);
       if (t == null) continue;
-      for (int i = 0; i < (n.is("Split") ? n.outputs().size() : 1); i++) types.putIfAbsent(n.output(i), t);
+      for (int i = 0; i < (n.is("Split") ? n.outputs().size() : 1); i++)
+        types.putIfAbsent(n.output(i), t);
     }
   }
 
   private void declare(ValueInfoProto v) {
-    if (v.hasType() && v.getType().hasTensorType() && v.getType().getTensorType().getElemType() != 0) {
+    if (v.hasType()
+        && v.getType().hasTensorType()
+        && v.getType().getTensorType().getElemType() != 0) {
       types.put(v.getName(), v.getType().getTensorType().getElemType());
     }
   }
@@ -59,7 +128,8 @@ final class ElementTypes {
     if (BOOL_OUT.contains(op)) return DataType.BOOL_VALUE;
     if (INT64_OUT.contains(op)) return DataType.INT64_VALUE;
     if (op.equals("DequantizeLinear")) return DataType.FLOAT_VALUE;
-    if (op.equals("QuantizeLinear")) return n.inputCount() > 2 ? nonZero(of(n.input(2))) : DataType.UINT8_VALUE;
+    if (op.equals("QuantizeLinear"))
+      return n.inputCount() > 2 ? nonZero(of(n.input(2))) : DataType.UINT8_VALUE;
     if (op.equals("Constant")) {
       AttributeProto v = n.attribute("value");
       return v == null ? null : v.getT().getDataType();

@@ -14,8 +14,11 @@ final class TransposePairElimination {
     for (Node second : g.topologicalOrder()) {
       if (!second.is("Transpose")) continue;
       Node first = g.producer(second.input(0));
-      if (first == null || !first.is("Transpose") || g.consumers(first.output(0)).size() != 1
-          || g.isGraphOutput(first.output(0)) || g.isGraphOutput(second.output(0))) {
+      if (first == null
+          || !first.is("Transpose")
+          || g.consumers(first.output(0)).size() != 1
+          || g.isGraphOutput(first.output(0))
+          || g.isGraphOutput(second.output(0))) {
         continue;
       }
       List<Long> p1 = first.intsAttr("perm");

@@ -7,8 +7,8 @@ import io.onnxq.ort.OrtModel.Output;
 import java.util.function.Function;
 
 /**
- * The values of one custom-op call during a check: constants from the graph, activations from
- * what ORT computed (tapped outputs).
+ * The values of one custom-op call during a check: constants from the graph, activations from what
+ * ORT computed (tapped outputs).
  */
 public final class CallValues {
   private final Node call;
@@ -45,7 +45,10 @@ public final class CallValues {
 
   /** Integer input i, from the graph when it is a constant, else from ORT. */
   int[] ints(int i) {
-    return graph.constant(call.input(i)).map(c -> narrow(Tensors.toLongs(c))).orElseGet(() -> narrow(input(i).ints()));
+    return graph
+        .constant(call.input(i))
+        .map(c -> narrow(Tensors.toLongs(c)))
+        .orElseGet(() -> narrow(input(i).ints()));
   }
 
   static byte[] bytes(Output o) {

@@ -32,6 +32,7 @@ public record Comparison(long elements, long mismatches, double maxAbsDiff) {
   }
 
   public Comparison plus(Comparison o) {
-    return new Comparison(elements + o.elements, mismatches + o.mismatches, Math.max(maxAbsDiff, o.maxAbsDiff));
+    return new Comparison(
+        elements + o.elements, mismatches + o.mismatches, Math.max(maxAbsDiff, o.maxAbsDiff));
   }
 }

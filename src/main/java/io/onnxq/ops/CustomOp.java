@@ -30,14 +30,25 @@ public interface CustomOp {
     return inputs().get(i).type();
   }
 
-  /** Recomputes one call with the Java kernel from the values ORT produced and compares its outputs. */
+  /**
+   * Recomputes one call with the Java kernel from the values ORT produced and compares its outputs.
+   */
   Comparison check(CallValues values);
 
   /** A call node of this op; {@code actualInputs}/{@code actualOutputs} are graph value names. */
-  default Onnx.NodeProto call(String nodeName, List<String> actualInputs, List<String> actualOutputs) {
+  default Onnx.NodeProto call(
+      String nodeName, List<String> actualInputs, List<String> actualOutputs) {
     if (actualInputs.size() != inputs().size() || actualOutputs.size() != outputs().size()) {
-      throw new IllegalArgumentException(name() + " takes " + inputs().size() + " inputs and " + outputs().size()
-          + " outputs, got " + actualInputs.size() + " and " + actualOutputs.size());
+      throw new IllegalArgumentException(
+          name()
+              + " takes "
+              + inputs().size()
+              + " inputs and "
+              + outputs().size()
+              + " outputs, got "
+              + actualInputs.size()
+              + " and "
+              + actualOutputs.size());
     }
     return Onnx.NodeProto.newBuilder()
         .setName(nodeName)

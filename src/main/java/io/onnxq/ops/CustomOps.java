@@ -12,8 +12,10 @@ public final class CustomOps {
 
   public static final String DOMAIN = "com.onnxq";
   public static final int DOMAIN_VERSION = 1;
+
   /** ai.onnx opset used inside the bodies; the calling model must import the same version. */
   public static final int ONNX_OPSET = 21;
+
   /** IR version that supports model-local functions with the opset above. */
   public static final int IR_VERSION = 10;
 
@@ -22,8 +24,14 @@ public final class CustomOps {
   public static final PtsLayerNormOp PTS_LAYER_NORM = new PtsLayerNormOp();
   public static final AdaLogDequantizeOp ADALOG_DEQUANTIZE = new AdaLogDequantizeOp();
 
-  private static final List<CustomOp> ALL = List.of(LOG_INT_SOFTMAX, LOG_INT_ATTN_MATMUL, PTS_LAYER_NORM,
-      AdaLogQuantizeOp.U8, AdaLogQuantizeOp.U16, ADALOG_DEQUANTIZE);
+  private static final List<CustomOp> ALL =
+      List.of(
+          LOG_INT_SOFTMAX,
+          LOG_INT_ATTN_MATMUL,
+          PTS_LAYER_NORM,
+          AdaLogQuantizeOp.U8,
+          AdaLogQuantizeOp.U16,
+          ADALOG_DEQUANTIZE);
 
   private CustomOps() {}
 
@@ -37,7 +45,9 @@ public final class CustomOps {
   }
 
   public static CustomOp byName(String name) {
-    return find(name).orElseThrow(() -> new IllegalArgumentException("unknown custom op " + DOMAIN + "::" + name));
+    return find(name)
+        .orElseThrow(
+            () -> new IllegalArgumentException("unknown custom op " + DOMAIN + "::" + name));
   }
 
   /** Opset imports a model calling these ops needs ({@code ai.onnx 21}, {@code com.onnxq 1}). */

@@ -34,7 +34,8 @@ abstract class FunctionOp implements CustomOp {
 
   @Override
   public final Onnx.FunctionProto function() {
-    FunctionBuilder f = new FunctionBuilder(name, CustomOp.names(inputs), CustomOp.names(outputs), doc);
+    FunctionBuilder f =
+        new FunctionBuilder(name, CustomOp.names(inputs), CustomOp.names(outputs), doc);
     body(f);
     return f.build();
   }

@@ -15,9 +15,9 @@ import java.util.function.Consumer;
 
 /**
  * Whether a model runs at any batch size or only at one. Real exports often run at one: the dynamo
- * exporter declares static input shapes, and traced attention (torchvision's vit_b_16) bakes batch 1
- * into Reshape shape constants behind a dynamic input, so ORT fails at batch 8 (or, with a -1 in the
- * right place, silently mixes the samples of a batch). Every command that runs batches asks
+ * exporter declares static input shapes, and traced attention (torchvision's vit_b_16) bakes batch
+ * 1 into Reshape shape constants behind a dynamic input, so ORT fails at batch 8 (or, with a -1 in
+ * the right place, silently mixes the samples of a batch). Every command that runs batches asks
  * {@link #limit} once up front, instead of failing halfway with ORT's raw message.
  */
 public final class BatchProbe {
@@ -31,12 +31,19 @@ public final class BatchProbe {
   public record Limit(int batch, String reason) {
     public static final Limit ANY = new Limit(0, "runs at any batch size");
 
-    public boolean fixed() { return batch > 0; }
+    public boolean fixed() {
+      return batch > 0;
+    }
 
     /** The batch size to run at when {@code requested} is asked for. */
-    public int batchSize(int requested) { return fixed() ? batch : requested; }
+    public int batchSize(int requested) {
+      return fixed() ? batch : requested;
+    }
 
-    /** {@code samples} rounded up to whole batches, so a fixed-batch model never sees a short last batch. */
+    /**
+     * {@code samples} rounded up to whole batches, so a fixed-batch model never sees a short last
+     * batch.
+     */
     public int wholeBatches(int samples) {
       return fixed() ? Math.max(1, (samples + batch - 1) / batch) * batch : samples;
     }
@@ -55,8 +62,14 @@ public final class BatchProbe {
    *     short last batch would fail (0: the caller fills its batches itself)
    * @param doing what runs at the batch, for the note, e.g. "evaluating"
    */
-  public static Limit limit(List<ModelProto> models, List<String> names, int[] sampleShape, int samples,
-      int requested, String doing, Consumer<String> notes) {
+  public static Limit limit(
+      List<ModelProto> models,
+      List<String> names,
+      int[] sampleShape,
+      int samples,
+      int requested,
+      String doing,
+      Consumer<String> notes) {
     Limit shared = Limit.ANY;
     String sharedBy = "model";
     for (int i = 0; i < models.size(); i++) {
@@ -64,8 +77,15 @@ public final class BatchProbe {
       String name = models.size() == 1 ? "model" : names.get(i);
       if (!l.fixed()) continue;
       if (shared.fixed() && shared.batch() != l.batch()) {
-        throw new OnnxqException(sharedBy + " runs only at batch " + shared.batch() + " but " + name
-            + " only at batch " + l.batch() + "; run them separately");
+        throw new OnnxqException(
+            sharedBy
+                + " runs only at batch "
+                + shared.batch()
+                + " but "
+                + name
+                + " only at batch "
+                + l.batch()
+                + "; run them separately");
       }
       if (!shared.fixed()) {
         shared = l;
@@ -73,21 +93,39 @@ public final class BatchProbe {
       }
     }
     if (shared.fixed() && shared.batch() > 1 && samples % shared.batch() != 0) {
-      throw new OnnxqException(sharedBy + " runs only at batch " + shared.batch() + " (" + shared.reason() + "), but "
-          + samples + " samples do not fill whole batches; use a multiple of " + shared.batch() + " samples");
+      throw new OnnxqException(
+          sharedBy
+              + " runs only at batch "
+              + shared.batch()
+              + " ("
+              + shared.reason()
+              + "), but "
+              + samples
+              + " samples do not fill whole batches; use a multiple of "
+              + shared.batch()
+              + " samples");
     }
     if (shared.fixed() && shared.batch() != requested) {
-      notes.accept("note: " + sharedBy + " runs only at batch " + shared.batch() + " (" + shared.reason() + "); "
-          + doing + " at batch " + shared.batch());
+      notes.accept(
+          "note: "
+              + sharedBy
+              + " runs only at batch "
+              + shared.batch()
+              + " ("
+              + shared.reason()
+              + "); "
+              + doing
+              + " at batch "
+              + shared.batch());
     }
     return shared;
   }
 
   /**
-   * (a) A data input that declares its first dimension fixes the batch; (b) otherwise the model runs
-   * once at batch 1 and once at batch 2 on small synthetic samples: a failure at 2 only, or a first
-   * sample whose outputs change when a second joins it, fixes the batch at 1. Anything that fails at
-   * batch 1 returns {@link Limit#ANY}, so the command's normal path reports it.
+   * (a) A data input that declares its first dimension fixes the batch; (b) otherwise the model
+   * runs once at batch 1 and once at batch 2 on small synthetic samples: a failure at 2 only, or a
+   * first sample whose outputs change when a second joins it, fixes the batch at 1. Anything that
+   * fails at batch 1 returns {@link Limit#ANY}, so the command's normal path reports it.
    */
   public static Limit probe(ModelProto model, int[] sampleShape) {
     ValueInfoProto in = dataInput(model);
@@ -154,14 +192,17 @@ public final class BatchProbe {
     if (s.getDimCount() == 0) return null;
     TensorShapeProto.Dimension d = s.getDim(0);
     if (!d.hasDimValue() || d.getDimValue() <= 0) return null;
-    return new Limit(Math.toIntExact(d.getDimValue()), "input '" + in.getName() + "' declares batch " + d.getDimValue());
+    return new Limit(
+        Math.toIntExact(d.getDimValue()),
+        "input '" + in.getName() + "' declares batch " + d.getDimValue());
   }
 
   /**
-   * How batch 2 differs from batch 1 for the first sample, or null when it does not: an output
-   * that is batch-first at batch 1 must gain exactly one row at batch 2 and keep its first row.
+   * How batch 2 differs from batch 1 for the first sample, or null when it does not: an output that
+   * is batch-first at batch 1 must gain exactly one row at batch 2 and keep its first row.
    */
-  private static String mixed(Map<String, OrtModel.Output> atOne, Map<String, OrtModel.Output> atTwo) {
+  private static String mixed(
+      Map<String, OrtModel.Output> atOne, Map<String, OrtModel.Output> atTwo) {
     for (Map.Entry<String, OrtModel.Output> e : atOne.entrySet()) {
       OrtModel.Output a = e.getValue();
       OrtModel.Output b = atTwo.get(e.getKey());
@@ -169,8 +210,13 @@ public final class BatchProbe {
       long[] want = a.shape().clone();
       want[0] = 2;
       if (!Arrays.equals(want, b.shape())) {
-        return "returns output '" + e.getKey() + "' with shape " + Arrays.toString(b.shape()) + " (at batch 1: "
-            + Arrays.toString(a.shape()) + ")";
+        return "returns output '"
+            + e.getKey()
+            + "' with shape "
+            + Arrays.toString(b.shape())
+            + " (at batch 1: "
+            + Arrays.toString(a.shape())
+            + ")";
       }
       double scale = 0;
       double diff = 0;
@@ -180,9 +226,12 @@ public final class BatchProbe {
         diff = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(diff, d);
       }
       if (diff > MIX_TOLERANCE * Math.max(scale, 1e-6)) {
-        return String.format(java.util.Locale.ROOT,
+        return String.format(
+            java.util.Locale.ROOT,
             "changes the first sample's output '%s' when a second sample joins it (max |diff| %.3g): "
-                + "the graph mixes the samples of a batch", e.getKey(), diff);
+                + "the graph mixes the samples of a batch",
+            e.getKey(),
+            diff);
       }
     }
     return null;

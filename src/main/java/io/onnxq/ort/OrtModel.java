@@ -28,7 +28,9 @@ public final class OrtModel implements AutoCloseable {
     this(model, level, threads, false);
   }
 
-  /** {@code quiet}: ORT logs only fatal errors, for runs that are expected to fail (batch probes). */
+  /**
+   * {@code quiet}: ORT logs only fatal errors, for runs that are expected to fail (batch probes).
+   */
   OrtModel(ModelProto model, OrtSession.SessionOptions.OptLevel level, int threads, boolean quiet) {
     try {
       OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -42,7 +44,8 @@ public final class OrtModel implements AutoCloseable {
       this.inputName = in.getKey();
       this.inputShape = ((TensorInfo) in.getValue().getInfo()).getShape();
     } catch (OrtException e) {
-      throw new OnnxqException("ONNX Runtime cannot load the model: " + firstLine(e.getMessage()), e);
+      throw new OnnxqException(
+          "ONNX Runtime cannot load the model: " + firstLine(e.getMessage()), e);
     }
   }
 
@@ -50,10 +53,14 @@ public final class OrtModel implements AutoCloseable {
     this(model, OrtSession.SessionOptions.OptLevel.ALL_OPT, 0);
   }
 
-  public String inputName() { return inputName; }
+  public String inputName() {
+    return inputName;
+  }
 
   /** Input shape with -1 for symbolic dimensions. */
-  public long[] inputShape() { return inputShape.clone(); }
+  public long[] inputShape() {
+    return inputShape.clone();
+  }
 
   public Set<String> outputNames() {
     try {
@@ -74,27 +81,38 @@ public final class OrtModel implements AutoCloseable {
       ok = d < 0 || d == sampleShape[i];
     }
     if (!ok) {
-      throw new OnnxqException(what + " samples have shape " + java.util.Arrays.toString(sampleShape)
-          + " but model input '" + inputName + "' expects " + java.util.Arrays.toString(inputShape)
-          + " (batch axis first)");
+      throw new OnnxqException(
+          what
+              + " samples have shape "
+              + java.util.Arrays.toString(sampleShape)
+              + " but model input '"
+              + inputName
+              + "' expects "
+              + java.util.Arrays.toString(inputShape)
+              + " (batch axis first)");
     }
   }
 
-  /** Runs one batch and returns the requested outputs, each as a flat float array with its shape. */
+  /**
+   * Runs one batch and returns the requested outputs, each as a flat float array with its shape.
+   */
   public Map<String, Output> run(float[] batch, int[] sampleShape, int n, List<String> outputs) {
     long[] shape = new long[sampleShape.length + 1];
     shape[0] = n;
     for (int i = 0; i < sampleShape.length; i++) shape[i + 1] = sampleShape[i];
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch, 0, (int) numel(shape)), shape);
-        OrtSession.Result r = session.run(Map.of(inputName, input), new java.util.LinkedHashSet<>(outputs))) {
+    try (OnnxTensor input =
+            OnnxTensor.createTensor(env, FloatBuffer.wrap(batch, 0, (int) numel(shape)), shape);
+        OrtSession.Result r =
+            session.run(Map.of(inputName, input), new java.util.LinkedHashSet<>(outputs))) {
       Map<String, Output> out = new LinkedHashMap<>();
       for (Map.Entry<String, OnnxValue> e : r) {
         out.put(e.getKey(), Output.of((OnnxTensor) e.getValue()));
       }
       return out;
     } catch (OrtException e) {
-      throw new OnnxqException("ONNX Runtime failed to run the model: " + firstLine(e.getMessage()), e);
+      throw new OnnxqException(
+          "ONNX Runtime failed to run the model: " + firstLine(e.getMessage()), e);
     }
   }
 
@@ -142,7 +160,8 @@ public final class OrtModel implements AutoCloseable {
           var sb = t.getShortBuffer();
           long[] v = new long[sb.remaining()];
           boolean unsigned =
-              t.getInfo().onnxType == ai.onnxruntime.TensorInfo.OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16;
+              t.getInfo().onnxType
+                  == ai.onnxruntime.TensorInfo.OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16;
           for (int i = 0; i < v.length; i++) v[i] = unsigned ? (sb.get(i) & 0xffff) : sb.get(i);
           return new Output(shape, null, v);
         }

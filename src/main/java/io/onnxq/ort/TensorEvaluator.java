@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Evaluates named intermediate tensors of a model in ONNX Runtime and returns them as
- * TensorProtos of their own element type. The graph normaliser uses it to fold constant and
- * shape-derived subgraphs: ORT is the reference for what those nodes compute.
+ * Evaluates named intermediate tensors of a model in ONNX Runtime and returns them as TensorProtos
+ * of their own element type. The graph normaliser uses it to fold constant and shape-derived
+ * subgraphs: ORT is the reference for what those nodes compute.
  */
 public final class TensorEvaluator {
   private TensorEvaluator() {}
@@ -31,19 +31,23 @@ public final class TensorEvaluator {
    * Runs {@code model} (its outputs replaced by {@code tensors}) on one float input, or on none
    * when {@code inputShape} is null (a model of constants only).
    */
-  public static Map<String, TensorProto> evaluate(ModelProto model, List<String> tensors, String inputName,
-      long[] inputShape) {
+  public static Map<String, TensorProto> evaluate(
+      ModelProto model, List<String> tensors, String inputName, long[] inputShape) {
     ModelProto.Builder b = model.toBuilder();
     b.getGraphBuilder().clearOutput();
     for (String t : tensors) {
-      b.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(t).setType(TypeProto.getDefaultInstance()));
+      b.getGraphBuilder()
+          .addOutput(
+              ValueInfoProto.newBuilder().setName(t).setType(TypeProto.getDefaultInstance()));
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
       opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
       opts.setIntraOpNumThreads(1);
-      // ORT warns about each unused Constant of a sub-model, and logs the batch-2 run of a model that
-      // only runs at batch 1 as an error; both are expected here, and failures arrive as exceptions.
+      // ORT warns about each unused Constant of a sub-model, and logs the batch-2 run of a model
+      // that
+      // only runs at batch 1 as an error; both are expected here, and failures arrive as
+      // exceptions.
       opts.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
       try (OrtSession session = env.createSession(b.build().toByteArray(), opts)) {
         Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
@@ -51,11 +55,14 @@ public final class TensorEvaluator {
           if (inputShape != null) {
             long n = 1;
             for (long d : inputShape) n *= d;
-            inputs.put(inputName, OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[(int) n]), inputShape));
+            inputs.put(
+                inputName,
+                OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[(int) n]), inputShape));
           }
           try (OrtSession.Result r = session.run(inputs)) {
             Map<String, TensorProto> out = new LinkedHashMap<>();
-            for (Map.Entry<String, OnnxValue> e : r) out.put(e.getKey(), toProto(e.getKey(), (OnnxTensor) e.getValue()));
+            for (Map.Entry<String, OnnxValue> e : r)
+              out.put(e.getKey(), toProto(e.getKey(), (OnnxTensor) e.getValue()));
             return out;
           }
         } finally {
@@ -63,7 +70,10 @@ public final class TensorEvaluator {
         }
       }
     } catch (OrtException e) {
-      throw new OnnxqException("ONNX Runtime failed to evaluate constant subgraphs: " + OrtModel.firstLine(e.getMessage()), e);
+      throw new OnnxqException(
+          "ONNX Runtime failed to evaluate constant subgraphs: "
+              + OrtModel.firstLine(e.getMessage()),
+          e);
     }
   }
 
@@ -74,21 +84,39 @@ public final class TensorEvaluator {
     ByteBuffer raw;
     DataType type;
     switch (t.getInfo().type) {
-      case FLOAT -> { type = DataType.FLOAT; raw = bytes(t.getFloatBuffer().remaining() * 4); raw.asFloatBuffer().put(t.getFloatBuffer()); }
-      case DOUBLE -> { type = DataType.DOUBLE; raw = bytes(t.getDoubleBuffer().remaining() * 8); raw.asDoubleBuffer().put(t.getDoubleBuffer()); }
-      case INT64 -> { type = DataType.INT64; raw = bytes(t.getLongBuffer().remaining() * 8); raw.asLongBuffer().put(t.getLongBuffer()); }
-      case INT32 -> { type = DataType.INT32; raw = bytes(t.getIntBuffer().remaining() * 4); raw.asIntBuffer().put(t.getIntBuffer()); }
+      case FLOAT -> {
+        type = DataType.FLOAT;
+        raw = bytes(t.getFloatBuffer().remaining() * 4);
+        raw.asFloatBuffer().put(t.getFloatBuffer());
+      }
+      case DOUBLE -> {
+        type = DataType.DOUBLE;
+        raw = bytes(t.getDoubleBuffer().remaining() * 8);
+        raw.asDoubleBuffer().put(t.getDoubleBuffer());
+      }
+      case INT64 -> {
+        type = DataType.INT64;
+        raw = bytes(t.getLongBuffer().remaining() * 8);
+        raw.asLongBuffer().put(t.getLongBuffer());
+      }
+      case INT32 -> {
+        type = DataType.INT32;
+        raw = bytes(t.getIntBuffer().remaining() * 4);
+        raw.asIntBuffer().put(t.getIntBuffer());
+      }
       case INT8, UINT8, BOOL -> {
-        type = switch (t.getInfo().type) {
-          case INT8 -> DataType.INT8;
-          case UINT8 -> DataType.UINT8;
-          default -> DataType.BOOL;
-        };
+        type =
+            switch (t.getInfo().type) {
+              case INT8 -> DataType.INT8;
+              case UINT8 -> DataType.UINT8;
+              default -> DataType.BOOL;
+            };
         ByteBuffer src = t.getByteBuffer();
         raw = bytes(src.remaining());
         raw.put(src);
       }
-      default -> throw new OnnxqException("cannot fold tensor '" + name + "' of type " + t.getInfo().type);
+      default ->
+          throw new OnnxqException("cannot fold tensor '" + name + "' of type " + t.getInfo().type);
     }
     raw.rewind();
     return b.setDataType(type.getNumber()).setRawData(ByteString.copyFrom(raw)).build();

@@ -46,7 +46,8 @@ public final class Coverage {
       if (norms.contains(n)) covered.addAll(n.nodes());
     }
     for (GeluPattern ge : s.gelus()) {
-      if (!covered.containsAll(ge.nodes())) gaps.add(new Gap(name(ge.nodes().get(0)), "GELU", reasonGelu(s, ge)));
+      if (!covered.containsAll(ge.nodes()))
+        gaps.add(new Gap(name(ge.nodes().get(0)), "GELU", reasonGelu(s, ge)));
     }
     for (LayerNormPattern n : s.layerNorms()) {
       if (!covered.contains(n.nodes().get(0))) {
@@ -55,7 +56,8 @@ public final class Coverage {
     }
     for (Node n : g.topologicalOrder()) {
       if (covered.contains(n)) continue;
-      if (n.is("MatMul") || n.is("Gemm") || n.is("Conv")) gaps.add(new Gap(name(n), n.opType(), reasonLinear(s, n)));
+      if (n.is("MatMul") || n.is("Gemm") || n.is("Conv"))
+        gaps.add(new Gap(name(n), n.opType(), reasonLinear(s, n)));
       else if (n.is("Softmax")) gaps.add(new Gap(name(n), "Softmax", reasonSoftmax(s, n)));
     }
     return gaps;
@@ -63,7 +65,8 @@ public final class Coverage {
 
   private static boolean inCompletePart(VitStructure s, LinearLayer l) {
     for (TransformerBlock b : s.blocks()) {
-      boolean mine = b.qkv().contains(l) || l.equals(b.proj()) || l.equals(b.fc1()) || l.equals(b.fc2());
+      boolean mine =
+          b.qkv().contains(l) || l.equals(b.proj()) || l.equals(b.fc1()) || l.equals(b.fc2());
       if (mine) return b.complete();
     }
     return true;
@@ -76,11 +79,14 @@ public final class Coverage {
 
   private static String reasonLinear(VitStructure s, Node n) {
     for (TransformerBlock b : s.blocks()) {
-      if (b.attention().qk() == n || b.attention().av() == n) return "in block " + b.index() + ", " + b.missing();
-      for (LinearLayer l : blockLinears(b)) if (l.node() == n) return "in block " + b.index() + ", " + b.missing();
+      if (b.attention().qk() == n || b.attention().av() == n)
+        return "in block " + b.index() + ", " + b.missing();
+      for (LinearLayer l : blockLinears(b))
+        if (l.node() == n) return "in block " + b.index() + ", " + b.missing();
     }
     for (LinearLayer l : s.linears()) {
-      if (l.node() == n) return "linear layer outside the recognised blocks, embedding, PatchMerging and head";
+      if (l.node() == n)
+        return "linear layer outside the recognised blocks, embedding, PatchMerging and head";
     }
     if (n.is("Conv")) return "Conv with a non-constant weight or groups";
     return "MatMul of two activations outside a recognised attention";
@@ -93,12 +99,14 @@ public final class Coverage {
   }
 
   private static String reasonSoftmax(VitStructure s, Node n) {
-    for (TransformerBlock b : s.blocks()) if (b.attention().softmax() == n) return "in block " + b.index() + ", " + b.missing();
+    for (TransformerBlock b : s.blocks())
+      if (b.attention().softmax() == n) return "in block " + b.index() + ", " + b.missing();
     return "Softmax not between two activation matmuls";
   }
 
   private static String reasonGelu(VitStructure s, GeluPattern ge) {
-    for (TransformerBlock b : s.blocks()) if (b.gelu() == ge) return "in block " + b.index() + ", " + b.missing();
+    for (TransformerBlock b : s.blocks())
+      if (b.gelu() == ge) return "in block " + b.index() + ", " + b.missing();
     return "GELU outside an MLP between two linears of a block";
   }
 

@@ -7,6 +7,9 @@ import java.util.List;
  * A LayerNorm over the last axis: the LayerNormalization op or the decomposed
  * ReduceMean/Sub/Pow/ReduceMean/Add/Sqrt/Div/Mul/Add chain.
  */
-public record LayerNormPattern(List<Node> nodes, String input, String output, String gamma, String beta, float epsilon) {
-  public boolean fused() { return nodes.size() == 1; }
+public record LayerNormPattern(
+    List<Node> nodes, String input, String output, String gamma, String beta, float epsilon) {
+  public boolean fused() {
+    return nodes.size() == 1;
+  }
 }

@@ -14,10 +14,29 @@ import io.onnxq.model.Node;
  * @param outAxis axis of the weight that indexes output channels (per-channel quantization axis)
  */
 public record LinearLayer(
-    Node node, Node biasAdd, String input, String output, String weight, String bias, int outAxis, Role role) {
+    Node node,
+    Node biasAdd,
+    String input,
+    String output,
+    String weight,
+    String bias,
+    int outAxis,
+    Role role) {
 
   /** What the layer does in the transformer; used for placement and reporting. */
-  public enum Role { PATCH_EMBED, QKV, Q, K, V, PROJ, FC1, FC2, MERGE, HEAD, OTHER }
+  public enum Role {
+    PATCH_EMBED,
+    QKV,
+    Q,
+    K,
+    V,
+    PROJ,
+    FC1,
+    FC2,
+    MERGE,
+    HEAD,
+    OTHER
+  }
 
   public LinearLayer withRole(Role r) {
     return new LinearLayer(node, biasAdd, input, output, weight, bias, outAxis, r);

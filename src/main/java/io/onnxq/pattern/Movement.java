@@ -14,8 +14,20 @@ import java.util.Set;
  * head splits. What a block computes sits between such regions, so the finder looks across them.
  */
 final class Movement {
-  static final Set<String> OPS = Set.of("Reshape", "Transpose", "Split", "Squeeze", "Unsqueeze", "Gather", "Slice",
-      "Flatten", "Concat", "Pad", "Expand", "Tile");
+  static final Set<String> OPS =
+      Set.of(
+          "Reshape",
+          "Transpose",
+          "Split",
+          "Squeeze",
+          "Unsqueeze",
+          "Gather",
+          "Slice",
+          "Flatten",
+          "Concat",
+          "Pad",
+          "Expand",
+          "Tile");
   private static final int MAX_NODES = 64;
 
   private final Graph g;
@@ -26,12 +38,15 @@ final class Movement {
 
   /** A data-movement node whose data input is {@code tensor} (not a shape or index operand). */
   boolean moves(Node n, String tensor) {
-    if (!OPS.contains(n.opType()) || !n.domain().isEmpty() && !n.domain().equals("ai.onnx")) return false;
+    if (!OPS.contains(n.opType()) || !n.domain().isEmpty() && !n.domain().equals("ai.onnx"))
+      return false;
     if (n.is("Concat")) return true;
     return n.input(0).equals(tensor);
   }
 
-  /** The tensor a data-movement node moves: its first input (Concat: the first non-constant one). */
+  /**
+   * The tensor a data-movement node moves: its first input (Concat: the first non-constant one).
+   */
   String source(Node n) {
     if (n.is("Concat")) {
       for (String in : n.inputs()) if (g.constant(in).isEmpty()) return in;

@@ -16,9 +16,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Finds the ViT structure in an exported graph (timm, torchvision, Hugging Face; opset 13 to 21). */
+/**
+ * Finds the ViT structure in an exported graph (timm, torchvision, Hugging Face; opset 13 to 21).
+ */
 public final class VitPatternFinder {
-  private static final Set<String> POOLING = Set.of("ReduceMean", "GlobalAveragePool", "AveragePool", "Flatten");
+  private static final Set<String> POOLING =
+      Set.of("ReduceMean", "GlobalAveragePool", "AveragePool", "Flatten");
 
   private final Graph g;
   private final Movement move;
@@ -38,8 +41,13 @@ public final class VitPatternFinder {
     List<GeluPattern> gelus = findGelus();
     List<Attention> attentions = findAttentions();
     if (attentions.isEmpty()) {
-      throw new OnnxqException("no transformer structure found: no Softmax between two activation MatMuls"
-          + " (found " + linears.size() + " linear layers, " + norms.size() + " LayerNorms)");
+      throw new OnnxqException(
+          "no transformer structure found: no Softmax between two activation MatMuls"
+              + " (found "
+              + linears.size()
+              + " linear layers, "
+              + norms.size()
+              + " LayerNorms)");
     }
     Map<String, LinearLayer> byOutput = new LinkedHashMap<>();
     for (LinearLayer l : linears) byOutput.put(l.output(), l);
@@ -62,7 +70,8 @@ public final class VitPatternFinder {
         roles.put(qkv.get(1), Role.K);
         roles.put(qkv.get(2), Role.V);
       }
-      LayerNormPattern norm1 = qkv.isEmpty() ? null : normByOutput.get(move.back(qkv.get(0).input()));
+      LayerNormPattern norm1 =
+          qkv.isEmpty() ? null : normByOutput.get(move.back(qkv.get(0).input()));
       LinearLayer proj = linearAfter(a.output(), linears);
       String res1 = proj == null ? null : residualAfter(proj.output());
       LayerNormPattern norm2 = res1 == null ? null : normAfter(res1, norms);
@@ -73,7 +82,9 @@ public final class VitPatternFinder {
       if (proj != null) roles.put(proj, Role.PROJ);
       if (fc1 != null) roles.put(fc1, Role.FC1);
       if (fc2 != null) roles.put(fc2, Role.FC2);
-      blocks.add(new TransformerBlock(blocks.size(), norm1, qkv, a, proj, res1, norm2, fc1, gelu, fc2, res2));
+      blocks.add(
+          new TransformerBlock(
+              blocks.size(), norm1, qkv, a, proj, res1, norm2, fc1, gelu, fc2, res2));
     }
     for (LinearLayer l : linears) {
       if (l.node().is("Conv") && l == linears.get(0)) roles.putIfAbsent(l, Role.PATCH_EMBED);
@@ -125,19 +136,40 @@ public final class VitPatternFinder {
     List<TransformerBlock> typedBlocks = new ArrayList<>();
     for (TransformerBlock b : blocks) typedBlocks.add(retype(b, byNode));
     List<PatchMerging> typedMerges =
-        merges.stream().map(m -> new PatchMerging(m.norm(), byNode.get(m.reduction().node()))).toList();
-    String embedSum = typedBlocks.get(0).norm1() == null ? null : typedBlocks.get(0).norm1().input();
-    VitStructure found = new VitStructure(typed, attentions, norms, gelus, typedBlocks, embedSum, finalNorm,
-        embeddingNorm, typedMerges, List.of());
+        merges.stream()
+            .map(m -> new PatchMerging(m.norm(), byNode.get(m.reduction().node())))
+            .toList();
+    String embedSum =
+        typedBlocks.get(0).norm1() == null ? null : typedBlocks.get(0).norm1().input();
+    VitStructure found =
+        new VitStructure(
+            typed,
+            attentions,
+            norms,
+            gelus,
+            typedBlocks,
+            embedSum,
+            finalNorm,
+            embeddingNorm,
+            typedMerges,
+            List.of());
     return found.withCoverage(Coverage.of(g, found));
   }
 
   private static TransformerBlock retype(TransformerBlock b, Map<Node, LinearLayer> byNode) {
     List<LinearLayer> qkv = b.qkv().stream().map(l -> byNode.get(l.node())).toList();
-    return new TransformerBlock(b.index(), b.norm1(), qkv, b.attention(),
-        b.proj() == null ? null : byNode.get(b.proj().node()), b.residual1(), b.norm2(),
-        b.fc1() == null ? null : byNode.get(b.fc1().node()), b.gelu(),
-        b.fc2() == null ? null : byNode.get(b.fc2().node()), b.residual2());
+    return new TransformerBlock(
+        b.index(),
+        b.norm1(),
+        qkv,
+        b.attention(),
+        b.proj() == null ? null : byNode.get(b.proj().node()),
+        b.residual1(),
+        b.norm2(),
+        b.fc1() == null ? null : byNode.get(b.fc1().node()),
+        b.gelu(),
+        b.fc2() == null ? null : byNode.get(b.fc2().node()),
+        b.residual2());
   }
 
   /** The first linear reading {@code tensor}, directly or across data movement. */
@@ -196,12 +228,21 @@ public final class VitPatternFinder {
           if (g.isInitializer(other) && rank(other) == 1) bias = other;
         }
         if (bias == null) add = null;
-        out.add(new LinearLayer(n, add, n.input(0), add == null ? n.output(0) : add.output(0),
-            n.input(1), bias, 1, Role.OTHER));
+        out.add(
+            new LinearLayer(
+                n,
+                add,
+                n.input(0),
+                add == null ? n.output(0) : add.output(0),
+                n.input(1),
+                bias,
+                1,
+                Role.OTHER));
       } else if (n.is("Gemm") && constant2d(n.input(1)) && n.intAttr("transA", 0) == 0) {
         int axis = n.intAttr("transB", 0) == 1 ? 0 : 1;
         String bias = n.inputCount() > 2 && g.isInitializer(n.input(2)) ? n.input(2) : null;
-        out.add(new LinearLayer(n, null, n.input(0), n.output(0), n.input(1), bias, axis, Role.OTHER));
+        out.add(
+            new LinearLayer(n, null, n.input(0), n.output(0), n.input(1), bias, axis, Role.OTHER));
       } else if (n.is("Conv") && g.isInitializer(n.input(1)) && n.intAttr("group", 1) == 1) {
         String bias = n.inputCount() > 2 && !n.input(2).isEmpty() ? n.input(2) : null;
         out.add(new LinearLayer(n, null, n.input(0), n.output(0), n.input(1), bias, 0, Role.OTHER));
@@ -227,7 +268,8 @@ public final class VitPatternFinder {
       Node qk = upstreamMatMul(sm.input(0));
       Node av = null;
       for (Node c : g.consumers(sm.output(0))) {
-        if (c.is("MatMul") && c.input(0).equals(sm.output(0)) && !g.isInitializer(c.input(1))) av = c;
+        if (c.is("MatMul") && c.input(0).equals(sm.output(0)) && !g.isInitializer(c.input(1)))
+          av = c;
       }
       if (qk != null && av != null) out.add(Attention.of(qk, sm, av, unmasked(sm.input(0))));
     }
@@ -235,8 +277,8 @@ public final class VitPatternFinder {
   }
 
   /**
-   * The Q*K^T MatMul behind the logits, across a constant Mul/Div scale, reshapes, and the bias
-   * and mask Adds (relative position bias, shifted-window mask, attention mask).
+   * The Q*K^T MatMul behind the logits, across a constant Mul/Div scale, reshapes, and the bias and
+   * mask Adds (relative position bias, shifted-window mask, attention mask).
    */
   private Node upstreamMatMul(String tensor) {
     Node n = g.producer(tensor);
@@ -288,7 +330,9 @@ public final class VitPatternFinder {
     return g.constant(name).isPresent();
   }
 
-  /** Walks back through data-movement ops and constant scales to the linear that produced a tensor. */
+  /**
+   * Walks back through data-movement ops and constant scales to the linear that produced a tensor.
+   */
   private LinearLayer upstreamLinear(String tensor, Map<String, LinearLayer> byOutput) {
     String t = tensor;
     for (int hops = 0; hops < 12; hops++) {
@@ -333,8 +377,14 @@ public final class VitPatternFinder {
     List<LayerNormPattern> out = new ArrayList<>();
     for (Node n : g.topologicalOrder()) {
       if (n.is("LayerNormalization")) {
-        out.add(new LayerNormPattern(List.of(n), n.input(0), n.output(0), n.input(1),
-            n.inputCount() > 2 && !n.input(2).isEmpty() ? n.input(2) : null, n.floatAttr("epsilon", 1e-5f)));
+        out.add(
+            new LayerNormPattern(
+                List.of(n),
+                n.input(0),
+                n.output(0),
+                n.input(1),
+                n.inputCount() > 2 && !n.input(2).isEmpty() ? n.input(2) : null,
+                n.floatAttr("epsilon", 1e-5f)));
       } else if (n.is("ReduceMean")) {
         decomposedLayerNorm(n).ifPresent(out::add);
       }
@@ -342,7 +392,10 @@ public final class VitPatternFinder {
     return out;
   }
 
-  /** ReduceMean(x) -> Sub(x, mean) -> Pow(2)|Mul(d,d) -> ReduceMean -> Add(eps) -> Sqrt -> Div -> Mul(g) -> Add(b). */
+  /**
+   * ReduceMean(x) -> Sub(x, mean) -> Pow(2)|Mul(d,d) -> ReduceMean -> Add(eps) -> Sqrt -> Div ->
+   * Mul(g) -> Add(b).
+   */
   private Optional<LayerNormPattern> decomposedLayerNorm(Node mean) {
     String x = mean.input(0);
     Node sub = null;
@@ -354,7 +407,8 @@ public final class VitPatternFinder {
     for (Node c : g.consumers(d)) {
       if (c.is("Pow") || (c.is("Mul") && c.input(0).equals(d) && c.input(1).equals(d))) sq = c;
       if (c.is("Div") && c.input(0).equals(d)) div = c;
-      if (c.is("Mul") && !(c.input(0).equals(d) && c.input(1).equals(d))) div = c; // Reciprocal+Mul form
+      if (c.is("Mul") && !(c.input(0).equals(d) && c.input(1).equals(d)))
+        div = c; // Reciprocal+Mul form
     }
     if (sq == null || div == null) return Optional.empty();
     Node var = singleConsumer(sq.output(0));
@@ -420,10 +474,12 @@ public final class VitPatternFinder {
     Node scale = g.producer(sigmoid.input(0));
     if (scale == null || !scale.is("Mul")) return Optional.empty();
     int c = isConstant(scale.input(1)) ? 1 : isConstant(scale.input(0)) ? 0 : -1;
-    if (c < 0 || Math.abs(g.scalar(scale.input(c)).orElse(0f) - 1.702f) > 1e-3f) return Optional.empty();
+    if (c < 0 || Math.abs(g.scalar(scale.input(c)).orElse(0f) - 1.702f) > 1e-3f)
+      return Optional.empty();
     String x = scale.input(1 - c);
     Node mul = singleConsumer(sigmoid.output(0));
-    if (mul == null || !mul.is("Mul") || !x.equals(otherInput(mul, sigmoid.output(0)))) return Optional.empty();
+    if (mul == null || !mul.is("Mul") || !x.equals(otherInput(mul, sigmoid.output(0))))
+      return Optional.empty();
     return Optional.of(new GeluPattern(List.of(scale, sigmoid, mul), x, mul.output(0), "sigmoid"));
   }
 

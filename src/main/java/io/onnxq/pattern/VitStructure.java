@@ -13,7 +13,8 @@ import java.util.List;
  * @param blocks encoder blocks in graph order
  * @param embedSum the tensor entering the first block (patch tokens + cls + position), or null
  * @param finalNorm the LayerNorm after the last block, or null
- * @param embeddingNorm a LayerNorm reading the patch embedding through data movement only (Swin), or null
+ * @param embeddingNorm a LayerNorm reading the patch embedding through data movement only (Swin),
+ *     or null
  * @param merges Swin PatchMerging stages between the blocks
  * @param coverage the nodes of interest no recognised structure explains, with the reason
  */
@@ -30,7 +31,16 @@ public record VitStructure(
     List<Coverage.Gap> coverage) {
 
   VitStructure withCoverage(List<Coverage.Gap> gaps) {
-    return new VitStructure(linears, attentions, layerNorms, gelus, blocks, embedSum, finalNorm, embeddingNorm, merges,
+    return new VitStructure(
+        linears,
+        attentions,
+        layerNorms,
+        gelus,
+        blocks,
+        embedSum,
+        finalNorm,
+        embeddingNorm,
+        merges,
         List.copyOf(gaps));
   }
 

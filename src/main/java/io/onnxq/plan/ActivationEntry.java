@@ -8,5 +8,5 @@ package io.onnxq.plan;
  *     the quantized ops that take the tensor as an operand do
  * @param chosenBy how the grid was chosen (observer, search, fixed), for reports
  */
-public record ActivationEntry(String tensor, String role, ActivationQuant quant, boolean everyConsumer,
-    String chosenBy) {}
+public record ActivationEntry(
+    String tensor, String role, ActivationQuant quant, boolean everyConsumer, String chosenBy) {}

@@ -25,12 +25,14 @@ public sealed interface ActivationQuant {
   /**
    * Uniform affine grid, per tensor or per axis (per head).
    *
-   * @param rank the tensor's rank where the params are per axis (per-axis constants need it), else -1
+   * @param rank the tensor's rank where the params are per axis (per-axis constants need it), else
+   *     -1
    */
   record Uniform(QuantParams params, int bits, int rank) implements ActivationQuant {
     public Uniform {
       if (params.isPerChannel() && rank <= params.axis()) {
-        throw new IllegalArgumentException("per-axis params on axis " + params.axis() + " need the tensor's rank");
+        throw new IllegalArgumentException(
+            "per-axis params on axis " + params.axis() + " need the tensor's rank");
       }
     }
 
@@ -91,8 +93,13 @@ public sealed interface ActivationQuant {
 
     @Override
     public String grid() {
-      return String.format(Locale.ROOT, "adalog %d-bit, base 2^(%d/%d), shift %s", quantizer.bits(), quantizer.q(),
-          AdaLogQuantizer.R, quantizer.shift());
+      return String.format(
+          Locale.ROOT,
+          "adalog %d-bit, base 2^(%d/%d), shift %s",
+          quantizer.bits(),
+          quantizer.q(),
+          AdaLogQuantizer.R,
+          quantizer.shift());
     }
 
     @Override
@@ -101,7 +108,10 @@ public sealed interface ActivationQuant {
     }
   }
 
-  /** Attention probabilities as the integer softmax's log2 codes (FQ-ViT LIS), made from the logits' grid. */
+  /**
+   * Attention probabilities as the integer softmax's log2 codes (FQ-ViT LIS), made from the logits'
+   * grid.
+   */
   record LogIntCodes(int bits) implements ActivationQuant {
     @Override
     public String grid() {

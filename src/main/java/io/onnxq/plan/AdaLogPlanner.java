@@ -13,14 +13,14 @@ import io.onnxq.calib.search.UniformChoice;
 import io.onnxq.calib.search.UniformFpcs;
 import io.onnxq.model.Graph;
 import io.onnxq.model.Tensors;
-import io.onnxq.plan.ActivationQuant.Log;
-import io.onnxq.plan.ActivationQuant.Uniform;
 import io.onnxq.pattern.Attention;
 import io.onnxq.pattern.LayerNormPattern;
 import io.onnxq.pattern.LinearLayer;
 import io.onnxq.pattern.PatchMerging;
 import io.onnxq.pattern.TransformerBlock;
 import io.onnxq.pattern.VitStructure;
+import io.onnxq.plan.ActivationQuant.Log;
+import io.onnxq.plan.ActivationQuant.Uniform;
 import io.onnxq.quant.AdaLogQuantizer;
 import io.onnxq.quant.ChannelReparam;
 import io.onnxq.quant.IntRange;
@@ -53,8 +53,10 @@ import java.util.Map;
 public final class AdaLogPlanner implements Planner {
   /** Token rows kept per linear input (the searches sub-sample further). */
   static final int MAX_ROWS = 4096;
+
   /** Images whose attention tensors are kept whole, and the query rows sampled from each. */
   static final int ATTENTION_IMAGES = 4;
+
   static final int QUERY_ROWS = 64;
 
   private final AdaLog o;
@@ -64,22 +66,42 @@ public final class AdaLogPlanner implements Planner {
   }
 
   /** One run's working state: the graph it reads, its captures, the plan it fills. */
-  private record Run(Graph g, Map<String, Captured> cap, QuantPlan.Builder t, PlanInput in, List<PendingWeight> weights) {}
+  private record Run(
+      Graph g,
+      Map<String, Captured> cap,
+      QuantPlan.Builder t,
+      PlanInput in,
+      List<PendingWeight> weights) {}
 
-  /** A searched weight grid; the codes are taken once every replacement of the weight is planned. */
+  /**
+   * A searched weight grid; the codes are taken once every replacement of the weight is planned.
+   */
   private record PendingWeight(String initializer, String role, QuantParams params) {}
 
   @Override
   public QuantPlan plan(PlanInput in) {
     VitStructure s = in.structure();
-    in.progress().info(String.format("found %d blocks; AdaLog W%dA%d search on %d samples", s.blocks().size(),
-        o.wBits(), o.aBits(), in.calib().size()));
+    in.progress()
+        .info(
+            String.format(
+                "found %d blocks; AdaLog W%dA%d search on %d samples",
+                s.blocks().size(), o.wBits(), o.aBits(), in.calib().size()));
     List<String> rowTaps = new ArrayList<>();
     List<String> wholeTaps = new ArrayList<>();
     for (LinearLayer l : s.linears()) rowTaps.add(l.input());
-    for (Attention a : s.attentions()) wholeTaps.addAll(List.of(a.qInput(), a.kInput(), a.probs(), a.vInput()));
-    Map<String, Captured> cap = new HashMap<>(ActivationCapture.run(in.fp32(), rowTaps, wholeTaps, in.calib(),
-        in.batchSize(), MAX_ROWS, ATTENTION_IMAGES, in.progress()));
+    for (Attention a : s.attentions())
+      wholeTaps.addAll(List.of(a.qInput(), a.kInput(), a.probs(), a.vInput()));
+    Map<String, Captured> cap =
+        new HashMap<>(
+            ActivationCapture.run(
+                in.fp32(),
+                rowTaps,
+                wholeTaps,
+                in.calib(),
+                in.batchSize(),
+                MAX_ROWS,
+                ATTENTION_IMAGES,
+                in.progress()));
     Run r = new Run(in.graph(), cap, new QuantPlan.Builder("fpcs"), in, new ArrayList<>());
     List<TransformerBlock> blocks = s.blocks();
     for (int i = 0; i < blocks.size(); i++) {
@@ -93,17 +115,22 @@ public final class AdaLogPlanner implements Planner {
     for (LinearLayer l : s.linears(LinearLayer.Role.PATCH_EMBED)) patchEmbed(r, l);
     for (LinearLayer l : s.linears(LinearLayer.Role.HEAD)) searchLinear(r, l, false);
     for (PendingWeight w : r.weights()) {
-      r.t().weight(WeightPlanning.searched(r.g(), r.t(), w.initializer(), w.role(), w.params(), o.wBits()));
+      r.t()
+          .weight(
+              WeightPlanning.searched(
+                  r.g(), r.t(), w.initializer(), w.role(), w.params(), o.wBits()));
     }
     return r.t().build();
   }
 
   private void searchBlock(Run r, TransformerBlock b) {
     if (!b.complete()) {
-      throw new OnnxqException("AdaLog needs complete blocks; block " + b.index() + " has " + b.missing());
+      throw new OnnxqException(
+          "AdaLog needs complete blocks; block " + b.index() + " has " + b.missing());
     }
     reparam(r, b.norm1(), b.qkv());
-    if (b.qkv().size() == 1 && o.refinements().qkBalance()) balanceQk(r, b.qkv().get(0), b.attention());
+    if (b.qkv().size() == 1 && o.refinements().qkBalance())
+      balanceQk(r, b.qkv().get(0), b.attention());
     for (LinearLayer l : b.qkv()) searchLinear(r, l, false);
     searchAttention(r, b.attention());
     searchLinear(r, b.proj(), false);
@@ -142,10 +169,10 @@ public final class AdaLogPlanner implements Planner {
   }
 
   /**
-   * Rebalances q and k per channel ({@link QkBalance}, folded into the qkv weight and bias) when the
-   * qkv output is laid out [q | k | v] with channel = head * headDim + j: checked on the first
-   * captured token, whose qkv output must be proportional to its captured q and k (a q scale may sit
-   * between them). Other layouts are left alone.
+   * Rebalances q and k per channel ({@link QkBalance}, folded into the qkv weight and bias) when
+   * the qkv output is laid out [q | k | v] with channel = head * headDim + j: checked on the first
+   * captured token, whose qkv output must be proportional to its captured q and k (a q scale may
+   * sit between them). Other layouts are left alone.
    */
   private void balanceQk(Run run, LinearLayer qkv, Attention a) {
     if (qkv.outAxis() != 1 || qkv.bias() == null) return;
@@ -172,7 +199,12 @@ public final class AdaLogPlanner implements Planner {
       kTok[c] = kt.data()[c * tokens];
     }
     if (!proportional(qTok, y, 0) || !proportional(kTok, y, dim)) {
-      run.in().progress().info("q/k balance skipped for " + qkv.name() + ": its output is not laid out [q | k | v] by head");
+      run.in()
+          .progress()
+          .info(
+              "q/k balance skipped for "
+                  + qkv.name()
+                  + ": its output is not laid out [q | k | v] by head");
       return;
     }
     float[] qMax = new float[dim];
@@ -207,7 +239,9 @@ public final class AdaLogPlanner implements Planner {
     }
   }
 
-  /** Whether a equals lambda * y[off .. off + a.length) for some lambda != 0, up to float rounding. */
+  /**
+   * Whether a equals lambda * y[off .. off + a.length) for some lambda != 0, up to float rounding.
+   */
   private static boolean proportional(float[] a, float[] y, int off) {
     double ay = 0;
     double yy = 0;
@@ -236,8 +270,16 @@ public final class AdaLogPlanner implements Planner {
     int out = w.length / in;
     boolean transposed = l.outAxis() == 0; // Gemm transB: stored [out, in]
     float[] wio = transposed ? Mat.transpose(w, out, in) : w;
-    LinearChoice c = LinearSearch.search(x.data(), x.rows(), wio, in, out, o.wBits(), o.aBits(),
-        geluInput ? LinearSearch.ActKind.ADALOG_GELU : LinearSearch.ActKind.UNIFORM);
+    LinearChoice c =
+        LinearSearch.search(
+            x.data(),
+            x.rows(),
+            wio,
+            in,
+            out,
+            o.wBits(),
+            o.aBits(),
+            geluInput ? LinearSearch.ActKind.ADALOG_GELU : LinearSearch.ActKind.UNIFORM);
     QuantParams wp = c.weight();
     float[] wHat = LinearSearch.dequantize(wio, in, out, wp);
     if (o.refinements().gptq()) {
@@ -245,21 +287,30 @@ public final class AdaLogPlanner implements Planner {
       t.replace(l.weight(), transposed ? Mat.transpose(wHat, in, out) : wHat);
     }
     if (o.refinements().biasCorrection() && l.bias() != null) {
-      float[] err = LinearSearch.meanOutputError(x.data(), x.rows(), wio, wHat, in, out, c.activation(), MAX_ROWS);
+      float[] err =
+          LinearSearch.meanOutputError(
+              x.data(), x.rows(), wio, wHat, in, out, c.activation(), MAX_ROWS);
       float[] b = t.current(g, l.bias());
       float[] corrected = new float[out];
       for (int i = 0; i < out; i++) corrected[i] = b[i] - err[i];
       t.replace(l.bias(), corrected);
     }
-    run.weights().add(new PendingWeight(l.weight(), WeightPlanning.role(l),
-        QuantParams.perChannel(wp.scale(), wp.zeroPoint(), l.outAxis(), wp.range())));
+    run.weights()
+        .add(
+            new PendingWeight(
+                l.weight(),
+                WeightPlanning.role(l),
+                QuantParams.perChannel(wp.scale(), wp.zeroPoint(), l.outAxis(), wp.range())));
     String role = WeightPlanning.role(l) + ".input";
     if (c.activation() instanceof AdaLogChoice a) {
       AdaLogQuantizer q = a.quantizer();
       t.activation(l.input(), role + " (adalog)", new Log(q), false);
       // fc2 consumes the non-negative code value directly; -h moves into the bias with W_q.
-      if (l.bias() == null) throw new OnnxqException("fc2 '" + l.name() + "' has no bias to fold the GELU shift into");
-      t.replace(l.bias(), AdaLogQuantizer.foldShiftIntoBias(t.current(g, l.bias()), wHat, in, out, q.shift()));
+      if (l.bias() == null)
+        throw new OnnxqException("fc2 '" + l.name() + "' has no bias to fold the GELU shift into");
+      t.replace(
+          l.bias(),
+          AdaLogQuantizer.foldShiftIntoBias(t.current(g, l.bias()), wHat, in, out, q.shift()));
     } else {
       UniformChoice u = (UniformChoice) c.activation();
       t.activation(l.input(), role, Uniform.perTensor(u.params(-1), o.aBits()), false);
@@ -274,7 +325,8 @@ public final class AdaLogPlanner implements Planner {
     Captured p = cap.get(a.probs());
     Captured v = cap.get(a.vInput());
     if (q.shape().length != 4 || kt.shape().length != 4) {
-      throw new OnnxqException("AdaLog expects attention operands shaped [batch, heads, tokens, dim]");
+      throw new OnnxqException(
+          "AdaLog expects attention operands shaped [batch, heads, tokens, dim]");
     }
     int images = (int) q.shape()[0];
     int heads = (int) q.shape()[1];
@@ -284,16 +336,37 @@ public final class AdaLogPlanner implements Planner {
     // The K operand arrives transposed ([.., d, tokens]); the search wants rows of keys.
     float[] k = new float[kt.data().length];
     for (int sg = 0; sg < segments; sg++) {
-      float[] tr = Mat.transpose(Arrays.copyOfRange(kt.data(), sg * d * tokens, (sg + 1) * d * tokens), d, tokens);
+      float[] tr =
+          Mat.transpose(
+              Arrays.copyOfRange(kt.data(), sg * d * tokens, (sg + 1) * d * tokens), d, tokens);
       System.arraycopy(tr, 0, k, sg * tokens * d, tokens * d);
     }
     int rows = Math.min(QUERY_ROWS, tokens);
-    AttentionSearch.QkChoice qk = AttentionSearch.searchQk(sampleRows(q.data(), segments, tokens, d, rows), k,
-        segments, heads, rows, tokens, d, o.aBits(), AttentionSearch.DEFAULT_ROUNDS);
+    AttentionSearch.QkChoice qk =
+        AttentionSearch.searchQk(
+            sampleRows(q.data(), segments, tokens, d, rows),
+            k,
+            segments,
+            heads,
+            rows,
+            tokens,
+            d,
+            o.aBits(),
+            AttentionSearch.DEFAULT_ROUNDS);
     perHead(t, a.qInput(), "attn.q", qk.q());
     perHead(t, a.kInput(), "attn.k", qk.k());
-    AttentionSearch.AvChoice av = AttentionSearch.searchAv(sampleRows(p.data(), segments, tokens, tokens, rows),
-        v.data(), segments, heads, rows, tokens, d, o.aBits(), o.aBits(), AttentionSearch.DEFAULT_ROUNDS);
+    AttentionSearch.AvChoice av =
+        AttentionSearch.searchAv(
+            sampleRows(p.data(), segments, tokens, tokens, rows),
+            v.data(),
+            segments,
+            heads,
+            rows,
+            tokens,
+            d,
+            o.aBits(),
+            o.aBits(),
+            AttentionSearch.DEFAULT_ROUNDS);
     t.activation(a.probs(), "attn.probs (adalog)", new Log(av.probs().quantizer()), false);
     perHead(t, a.vInput(), "attn.v", av.v());
   }
@@ -313,20 +386,25 @@ public final class AdaLogPlanner implements Planner {
     float[] s = new float[out];
     int[] z = new int[out];
     for (int c = 0; c < out; c++) {
-      UniformFpcs.Candidate cand = UniformFpcs.search(Arrays.copyOfRange(w, c * per, (c + 1) * per), o.wBits());
+      UniformFpcs.Candidate cand =
+          UniformFpcs.search(Arrays.copyOfRange(w, c * per, (c + 1) * per), o.wBits());
       s[c] = cand.s();
       z[c] = cand.z();
     }
     IntRange wr = IntRange.uint(o.wBits());
-    run.weights().add(new PendingWeight(l.weight(), "patch_embed", QuantParams.perChannel(s, z, 0, wr)));
+    run.weights()
+        .add(new PendingWeight(l.weight(), "patch_embed", QuantParams.perChannel(s, z, 0, wr)));
     float min = 0;
     float max = 0;
     for (float v : x.data()) {
       min = Math.min(min, v);
       max = Math.max(max, v);
     }
-    t.activation(l.input(), "patch_embed.input",
-        Uniform.perTensor(UniformQuantizer.asymmetric(min, max, IntRange.uint(8)), 8), false);
+    t.activation(
+        l.input(),
+        "patch_embed.input",
+        Uniform.perTensor(UniformQuantizer.asymmetric(min, max, IntRange.uint(8)), 8),
+        false);
   }
 
   /** The same evenly spaced {@code keep} rows of every segment [segments, rows, cols]. */
@@ -334,7 +412,8 @@ public final class AdaLogPlanner implements Planner {
     float[] out = new float[segments * keep * cols];
     for (int sg = 0; sg < segments; sg++) {
       float[] seg = Arrays.copyOfRange(x, sg * rows * cols, (sg + 1) * rows * cols);
-      System.arraycopy(Mat.sampleRows(seg, rows, cols, keep), 0, out, sg * keep * cols, keep * cols);
+      System.arraycopy(
+          Mat.sampleRows(seg, rows, cols, keep), 0, out, sg * keep * cols, keep * cols);
     }
     return out;
   }

@@ -23,7 +23,8 @@ public final class ObserverPlanner implements Planner {
   private final IntRange weightRange;
   private final int weightBits;
 
-  private ObserverPlanner(ObserverKind observer, Placement.Config placement, IntRange weightRange, int weightBits) {
+  private ObserverPlanner(
+      ObserverKind observer, Placement.Config placement, IntRange weightRange, int weightBits) {
     this.observer = observer;
     this.placement = placement;
     this.weightRange = weightRange;
@@ -31,20 +32,30 @@ public final class ObserverPlanner implements Planner {
   }
 
   public static ObserverPlanner of(W8A8 r) {
-    return new ObserverPlanner(r.observer(), new Placement.Config(8, false, false, Placement.Probs.UNIFORM, 8),
-        r.weightRange().int8(), 8);
+    return new ObserverPlanner(
+        r.observer(),
+        new Placement.Config(8, false, false, Placement.Probs.UNIFORM, 8),
+        r.weightRange().int8(),
+        8);
   }
 
   public static ObserverPlanner of(FqVit r) {
-    Placement.Probs probs = r.logIntSoftmax() ? Placement.Probs.LOG_INT_SOFTMAX : Placement.Probs.UNIFORM;
-    return new ObserverPlanner(r.observer(), new Placement.Config(8, true, r.pts(), probs, r.attnBits()),
-        r.weightRange().int8(), 8);
+    Placement.Probs probs =
+        r.logIntSoftmax() ? Placement.Probs.LOG_INT_SOFTMAX : Placement.Probs.UNIFORM;
+    return new ObserverPlanner(
+        r.observer(),
+        new Placement.Config(8, true, r.pts(), probs, r.attnBits()),
+        r.weightRange().int8(),
+        8);
   }
 
   public static ObserverPlanner of(LowBit r) {
     Placement.Probs probs = r.log2Probs() ? Placement.Probs.LOG2 : Placement.Probs.UNIFORM;
     IntRange w = r.wBits() < 8 ? IntRange.uint(r.wBits()) : r.weightRange().int8();
-    return new ObserverPlanner(r.observer(), new Placement.Config(r.aBits(), false, false, probs, r.aBits()), w,
+    return new ObserverPlanner(
+        r.observer(),
+        new Placement.Config(r.aBits(), false, false, probs, r.aBits()),
+        w,
         r.wBits());
   }
 
@@ -52,27 +63,41 @@ public final class ObserverPlanner implements Planner {
   public QuantPlan plan(PlanInput in) {
     VitStructure s = in.structure();
     Placement placed = Placement.of(s, placement);
-    in.progress().info(String.format("found %d blocks, %d linear layers; calibrating %d activations on %d samples",
-        s.blocks().size(), s.linears().size(), placed.sites().size(), in.calib().size()));
+    in.progress()
+        .info(
+            String.format(
+                "found %d blocks, %d linear layers; calibrating %d activations on %d samples",
+                s.blocks().size(), s.linears().size(), placed.sites().size(), in.calib().size()));
     CalibrationStats stats =
-        new Calibrator(observer, in.batchSize(), in.progress()).run(in.fp32(), placed.taps(), in.calib());
+        new Calibrator(observer, in.batchSize(), in.progress())
+            .run(in.fp32(), placed.taps(), in.calib());
     QuantPlan.Builder plan = new QuantPlan.Builder(observer.cliName());
     for (Placement.Site site : placed.sites()) {
-      ActivationQuant q = site.ptf()
-          ? new ActivationQuant.Ptf(stats.ptf(site.observed(), site.range()), stats.shape(site.observed()).length)
-          : ActivationQuant.Uniform.perTensor(stats.params(site.observed(), site.range()), bits(site.range()));
+      ActivationQuant q =
+          site.ptf()
+              ? new ActivationQuant.Ptf(
+                  stats.ptf(site.observed(), site.range()), stats.shape(site.observed()).length)
+              : ActivationQuant.Uniform.perTensor(
+                  stats.params(site.observed(), site.range()), bits(site.range()));
       plan.activation(site.tensor(), site.role(), q, placement.fullPlacement());
     }
     for (Attention a : s.attentions()) {
       if (placement.probs() == Placement.Probs.LOG_INT_SOFTMAX) {
-        plan.activation(a.probs(), "attn.probs (log2 codes)", new ActivationQuant.LogIntCodes(placement.probsBits()), false,
+        plan.activation(
+            a.probs(),
+            "attn.probs (log2 codes)",
+            new ActivationQuant.LogIntCodes(placement.probsBits()),
+            false,
             "integer softmax");
       } else if (placement.probs() == Placement.Probs.LOG2) {
-        AdaLogQuantizer log2 = AdaLogQuantizer.postSoftmax(placement.actBits(), AdaLogQuantizer.LOG2_Q);
-        plan.activation(a.probs(), "attn.probs (log2)", new ActivationQuant.Log(log2), false, "log2");
+        AdaLogQuantizer log2 =
+            AdaLogQuantizer.postSoftmax(placement.actBits(), AdaLogQuantizer.LOG2_Q);
+        plan.activation(
+            a.probs(), "attn.probs (log2)", new ActivationQuant.Log(log2), false, "log2");
       }
     }
-    for (LinearLayer l : s.linears()) plan.weight(WeightPlanning.minMax(in.graph(), plan, l, weightRange, weightBits));
+    for (LinearLayer l : s.linears())
+      plan.weight(WeightPlanning.minMax(in.graph(), plan, l, weightRange, weightBits));
     return plan.build();
   }
 

@@ -53,7 +53,11 @@ final class Placement {
     IntRange act = IntRange.uint(c.actBits());
     for (LinearLayer l : s.linears()) {
       String role = l.role().name().toLowerCase(Locale.ROOT);
-      p.add(l.input(), role + ".input", l.role() == LinearLayer.Role.PATCH_EMBED ? IntRange.uint(8) : act, false);
+      p.add(
+          l.input(),
+          role + ".input",
+          l.role() == LinearLayer.Role.PATCH_EMBED ? IntRange.uint(8) : act,
+          false);
     }
     for (Attention a : s.attentions()) {
       p.add(a.qInput(), "attn.q", act, false);
@@ -69,7 +73,9 @@ final class Placement {
     return p;
   }
 
-  /** Everything between the integer ops is quantized too: residual stream, norms, branch outputs. */
+  /**
+   * Everything between the integer ops is quantized too: residual stream, norms, branch outputs.
+   */
   private void addFullPlacement(VitStructure s, boolean pts, IntRange act) {
     Set<String> normInputs = new HashSet<>();
     for (LayerNormPattern ln : s.layerNorms()) normInputs.add(ln.input());
@@ -91,17 +97,21 @@ final class Placement {
       if (b.proj() != null) add(b.proj().output(), "proj.output", act, false);
       if (b.fc2() != null) add(b.fc2().output(), "fc2.output", act, false);
     }
-    for (LinearLayer head : s.linears(LinearLayer.Role.HEAD)) add(head.output(), "head.output", act, false);
+    for (LinearLayer head : s.linears(LinearLayer.Role.HEAD))
+      add(head.output(), "head.output", act, false);
   }
 
   private void add(String tensor, String role, IntRange range, boolean ptf) {
     add(tensor, role, range, ptf, tensor);
   }
 
-  /** The first site of a tensor wins, unless a later one asks for PTF (the norm input under PTS). */
+  /**
+   * The first site of a tensor wins, unless a later one asks for PTF (the norm input under PTS).
+   */
   private void add(String tensor, String role, IntRange range, boolean ptf, String observed) {
     Site old = sites.get(tensor);
-    if (old == null || (ptf && !old.ptf())) sites.put(tensor, new Site(tensor, role, range, ptf, observed));
+    if (old == null || (ptf && !old.ptf()))
+      sites.put(tensor, new Site(tensor, role, range, ptf, observed));
   }
 
   List<Site> sites() {

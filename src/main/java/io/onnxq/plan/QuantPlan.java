@@ -73,7 +73,9 @@ public final class QuantPlan {
     return replacements;
   }
 
-  /** Tensors the plan rescales on purpose (e.g. q/k balance), so they no longer compare with FP32. */
+  /**
+   * Tensors the plan rescales on purpose (e.g. q/k balance), so they no longer compare with FP32.
+   */
   public Set<String> rescaled() {
     return rescaled;
   }
@@ -95,7 +97,9 @@ public final class QuantPlan {
     return false;
   }
 
-  /** Collects a plan; the last entry for a tensor wins and keeps the first one's place in the order. */
+  /**
+   * Collects a plan; the last entry for a tensor wins and keeps the first one's place in the order.
+   */
   public static final class Builder {
     private final Map<String, ActivationEntry> activations = new LinkedHashMap<>();
     private final Map<String, WeightEntry> weights = new LinkedHashMap<>();
@@ -103,17 +107,20 @@ public final class QuantPlan {
     private final Set<String> rescaled = new LinkedHashSet<>();
     private final String method;
 
-    /** @param method how activation grids are chosen unless an entry says otherwise */
+    /**
+     * @param method how activation grids are chosen unless an entry says otherwise
+     */
     public Builder(String method) {
       this.method = method;
     }
 
-    public Builder activation(String tensor, String role, ActivationQuant quant, boolean everyConsumer) {
+    public Builder activation(
+        String tensor, String role, ActivationQuant quant, boolean everyConsumer) {
       return activation(tensor, role, quant, everyConsumer, method);
     }
 
-    public Builder activation(String tensor, String role, ActivationQuant quant, boolean everyConsumer,
-        String chosenBy) {
+    public Builder activation(
+        String tensor, String role, ActivationQuant quant, boolean everyConsumer, String chosenBy) {
       activations.put(tensor, new ActivationEntry(tensor, role, quant, everyConsumer, chosenBy));
       return this;
     }

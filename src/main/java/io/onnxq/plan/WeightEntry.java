@@ -8,4 +8,5 @@ import io.onnxq.quant.QuantizedWeight;
  * @param bits nominal bit width
  * @param chosenBy how the grid was chosen, for reports (e.g. {@code minmax (per channel)})
  */
-public record WeightEntry(String initializer, String role, QuantizedWeight weight, int bits, String chosenBy) {}
+public record WeightEntry(
+    String initializer, String role, QuantizedWeight weight, int bits, String chosenBy) {}

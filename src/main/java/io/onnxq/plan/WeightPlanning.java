@@ -13,19 +13,24 @@ import java.util.Locale;
 final class WeightPlanning {
   private WeightPlanning() {}
 
-  /** MinMax per output channel: symmetric on signed grids, asymmetric on unsigned (low-bit) ones. */
+  /**
+   * MinMax per output channel: symmetric on signed grids, asymmetric on unsigned (low-bit) ones.
+   */
   static WeightEntry minMax(Graph g, QuantPlan.Builder plan, LinearLayer l, IntRange r, int bits) {
     float[] w = plan.current(g, l.weight());
     int[] shape = shape(g, l.weight());
-    QuantizedWeight q = r.signed() ? WeightQuantizer.quantizePerChannel(w, shape, l.outAxis(), r)
-        : WeightQuantizer.quantizeAsymmetric(w, shape, l.outAxis(), r);
+    QuantizedWeight q =
+        r.signed()
+            ? WeightQuantizer.quantizePerChannel(w, shape, l.outAxis(), r)
+            : WeightQuantizer.quantizeAsymmetric(w, shape, l.outAxis(), r);
     return new WeightEntry(l.weight(), role(l), q, bits, "minmax (per channel)");
   }
 
   /** On a grid a search chose. */
-  static WeightEntry searched(Graph g, QuantPlan.Builder plan, String initializer, String role, QuantParams p,
-      int bits) {
-    QuantizedWeight q = WeightQuantizer.quantizeWith(plan.current(g, initializer), shape(g, initializer), p);
+  static WeightEntry searched(
+      Graph g, QuantPlan.Builder plan, String initializer, String role, QuantParams p, int bits) {
+    QuantizedWeight q =
+        WeightQuantizer.quantizeWith(plan.current(g, initializer), shape(g, initializer), p);
     return new WeightEntry(initializer, role, q, bits, "fpcs (per channel)");
   }
 

@@ -4,26 +4,27 @@ import java.util.Arrays;
 
 /**
  * AdaLog (Wu et al., ECCV'24) logarithmic quantizer with an adaptive base b = 2^(q/r), r = 37. This
- * class is the single definition of its numerics; the search, the fake-quant simulation and the ONNX
- * lowering must all go through it.
+ * class is the single definition of its numerics; the search, the fake-quant simulation and the
+ * ONNX lowering must all go through it.
  *
- * <p><b>Codes.</b> Code k in [0, 2^n - 1] stands for s * b^-k (the real value is that minus the shift
- * h, see below). One extra code {@link #masked()} = 2^n stands for 0: inputs whose log code would be
- * 2^n or more are zeroed (FQ-ViT/AdaLog keep this mask beside the n-bit code). A uint8 carrier holds
- * the masked code as the value 2^n, which fits for n <= 7; n = 8 needs a 16-bit carrier (code 256).
+ * <p><b>Codes.</b> Code k in [0, 2^n - 1] stands for s * b^-k (the real value is that minus the
+ * shift h, see below). One extra code {@link #masked()} = 2^n stands for 0: inputs whose log code
+ * would be 2^n or more are zeroed (FQ-ViT/AdaLog keep this mask beside the n-bit code). A uint8
+ * carrier holds the masked code as the value 2^n, which fits for n <= 7; n = 8 needs a 16-bit
+ * carrier (code 256).
  *
- * <p><b>Quantization</b> is defined by float32 threshold comparisons, not by log/pow, so ONNX Runtime
- * can reproduce it bit-exactly: t = (x + h) / s (float add, then float division), and k = #{ j in
- * 1..2^n : t <= theta_j } with theta_j = (float) b^-(j - 1/2). t <= 0 or NaN gives the masked code.
- * Mathematically this is round-half-up(-log_b t), masked when >= 2^n. theta_j underflows to 0f for huge
- * j*q; such thresholds are never met by a positive t, so the code saturates below 2^n there instead of
- * masking, which only affects values below ~1e-38.
+ * <p><b>Quantization</b> is defined by float32 threshold comparisons, not by log/pow, so ONNX
+ * Runtime can reproduce it bit-exactly: t = (x + h) / s (float add, then float division), and k =
+ * #{ j in 1..2^n : t <= theta_j } with theta_j = (float) b^-(j - 1/2). t <= 0 or NaN gives the
+ * masked code. Mathematically this is round-half-up(-log_b t), masked when >= 2^n. theta_j
+ * underflows to 0f for huge j*q; such thresholds are never met by a positive t, so the code
+ * saturates below 2^n there instead of masking, which only affects values below ~1e-38.
  *
  * <p><b>Dequantization</b> uses the paper's hardware form: with kq = k*q, x' = s * 2^-floor(kq/r) *
- * T[kq mod r], T[j] = round(2^(-j/r) * D) / D, D = 2^(n+1) - 2. {@link #table()} holds, per code, the
- * real value of x (x' - h), computed as (float) (s * num / D * 2^-shift - h) in double and rounded to
- * float once; {@link #tableUnshifted()} is the same without "- h", for graphs that fold -h into the
- * next layer's bias ({@link #foldShiftIntoBias}).
+ * T[kq mod r], T[j] = round(2^(-j/r) * D) / D, D = 2^(n+1) - 2. {@link #table()} holds, per code,
+ * the real value of x (x' - h), computed as (float) (s * num / D * 2^-shift - h) in double and
+ * rounded to float once; {@link #tableUnshifted()} is the same without "- h", for graphs that fold
+ * -h into the next layer's bias ({@link #foldShiftIntoBias}).
  *
  * <p>Thresholds and T use {@link StrictMath} so that tables are identical on every JVM.
  */
@@ -33,6 +34,7 @@ public final class AdaLogQuantizer {
 
   public static final int MIN_Q = 10;
   public static final int MAX_Q = 137;
+
   /** q = R is the plain log2 quantizer. */
   public static final int LOG2_Q = R;
 
@@ -56,7 +58,8 @@ public final class AdaLogQuantizer {
       throw new IllegalArgumentException("AdaLog scale " + scale + " is not positive and finite");
     }
     if (q < MIN_Q || q > MAX_Q) {
-      throw new IllegalArgumentException("AdaLog base parameter q = " + q + " outside [" + MIN_Q + ", " + MAX_Q + "]");
+      throw new IllegalArgumentException(
+          "AdaLog base parameter q = " + q + " outside [" + MIN_Q + ", " + MAX_Q + "]");
     }
     if (!(shift >= 0f) || !Float.isFinite(shift)) {
       throw new IllegalArgumentException("AdaLog shift " + shift + " must be finite and >= 0");
@@ -211,13 +214,15 @@ public final class AdaLogQuantizer {
   }
 
   /**
-   * Bias of a MatMul y = x W + b (W row-major [in, out]) that consumes the unshifted values x' = x + h
-   * instead of x: b'_o = b_o - h * sum_i W[i, o]. Pass the dequantized weights so the fold matches
-   * what the quantized layer computes.
+   * Bias of a MatMul y = x W + b (W row-major [in, out]) that consumes the unshifted values x' = x
+   * + h instead of x: b'_o = b_o - h * sum_i W[i, o]. Pass the dequantized weights so the fold
+   * matches what the quantized layer computes.
    */
-  public static float[] foldShiftIntoBias(float[] bias, float[] dequantizedWeight, int in, int out, float h) {
+  public static float[] foldShiftIntoBias(
+      float[] bias, float[] dequantizedWeight, int in, int out, float h) {
     if (dequantizedWeight.length != (long) in * out) {
-      throw new IllegalArgumentException("weight has " + dequantizedWeight.length + " values, expected " + in + "x" + out);
+      throw new IllegalArgumentException(
+          "weight has " + dequantizedWeight.length + " values, expected " + in + "x" + out);
     }
     if (bias != null && bias.length != out) {
       throw new IllegalArgumentException("bias has " + bias.length + " values, expected " + out);
@@ -237,7 +242,8 @@ public final class AdaLogQuantizer {
 
   private void checkCode(int k) {
     if (k < 0 || k >= levels()) {
-      throw new IllegalArgumentException("AdaLog value code " + k + " outside [0, " + (levels() - 1) + "]");
+      throw new IllegalArgumentException(
+          "AdaLog value code " + k + " outside [0, " + (levels() - 1) + "]");
     }
   }
 

@@ -3,8 +3,9 @@ package io.onnxq.quant;
 /**
  * RepQ-ViT scale reparameterization of a post-LayerNorm activation: per-channel asymmetric params
  * (s_c, z_c) become one per-tensor (s~, z~) by folding r_c = s_c / s~ and b_c = s~ (z~ - z_c) into
- * the LayerNorm affine (gamma / r, beta / r - b) and into the next linear (W[c,:] * r_c, bias + b W').
- * The model stays equivalent; x' = x / r - b quantizes per tensor exactly as x did per channel.
+ * the LayerNorm affine (gamma / r, beta / r - b) and into the next linear (W[c,:] * r_c, bias + b
+ * W'). The model stays equivalent; x' = x / r - b quantizes per tensor exactly as x did per
+ * channel.
  */
 public record ChannelReparam(float[] r, float[] b, float sTilde, int zTilde) {
 

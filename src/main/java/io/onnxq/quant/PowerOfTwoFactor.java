@@ -13,7 +13,8 @@ public final class PowerOfTwoFactor {
    * @param globalMax maximum over all channels
    * @param sample rows x channels sample values used to choose each channel's factor
    */
-  public static PtfParams compute(float globalMin, float globalMax, float[] sample, int rows, int channels, IntRange r) {
+  public static PtfParams compute(
+      float globalMin, float globalMax, float[] sample, int rows, int channels, IntRange r) {
     if (channels <= 0 || rows < 0 || (long) rows * channels > sample.length) {
       throw new IllegalArgumentException(
           "sample of " + sample.length + " values cannot hold " + rows + " x " + channels);
@@ -49,7 +50,8 @@ public final class PowerOfTwoFactor {
   /** Fake-quant MSE of a rows x channels matrix under PTF params. */
   public static double mse(PtfParams p, float[] data, int rows, int channels) {
     if (channels != p.channels()) {
-      throw new IllegalArgumentException("params have " + p.channels() + " channels, data " + channels);
+      throw new IllegalArgumentException(
+          "params have " + p.channels() + " channels, data " + channels);
     }
     long n = (long) rows * channels;
     if (n == 0) {

@@ -62,11 +62,20 @@ public record PtfParams(float sBase, int zeroPoint, int[] alpha, IntRange range)
 
   @Override
   public int hashCode() {
-    return 31 * (31 * (31 * Float.hashCode(sBase) + zeroPoint) + Arrays.hashCode(alpha)) + range.hashCode();
+    return 31 * (31 * (31 * Float.hashCode(sBase) + zeroPoint) + Arrays.hashCode(alpha))
+        + range.hashCode();
   }
 
   @Override
   public String toString() {
-    return "PtfParams[sBase=" + sBase + ", z=" + zeroPoint + ", channels=" + alpha.length + ", " + range + "]";
+    return "PtfParams[sBase="
+        + sBase
+        + ", z="
+        + zeroPoint
+        + ", channels="
+        + alpha.length
+        + ", "
+        + range
+        + "]";
   }
 }

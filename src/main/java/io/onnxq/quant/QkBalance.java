@@ -2,9 +2,10 @@ package io.onnxq.quant;
 
 /**
  * Per-channel rebalancing of the two attention operands: q_c * r_c and k_c / r_c leave every logit
- * q.k unchanged, so it folds exactly into the q and k columns of the fused qkv weight and bias. With
- * r_c = sqrt(max|k_c| / max|q_c|) both operands of channel c get the same range sqrt(max|q_c| max|k_c|),
- * which evens out channels whose outliers sit in only one of q and k before per-head 4-bit grids.
+ * q.k unchanged, so it folds exactly into the q and k columns of the fused qkv weight and bias.
+ * With r_c = sqrt(max|k_c| / max|q_c|) both operands of channel c get the same range sqrt(max|q_c|
+ * max|k_c|), which evens out channels whose outliers sit in only one of q and k before per-head
+ * 4-bit grids.
  */
 public record QkBalance(float[] r) {
 
@@ -18,8 +19,8 @@ public record QkBalance(float[] r) {
   }
 
   /**
-   * Scales the q columns [0, dim) by r and the k columns [dim, 2 dim) by 1 / r of a qkv weight
-   * laid out [in, 3 dim] (or a bias when {@code in} = 1); v columns are unchanged.
+   * Scales the q columns [0, dim) by r and the k columns [dim, 2 dim) by 1 / r of a qkv weight laid
+   * out [in, 3 dim] (or a bias when {@code in} = 1); v columns are unchanged.
    */
   public float[] apply(float[] w, int in) {
     int dim = r.length;

@@ -3,8 +3,8 @@ package io.onnxq.quant;
 import java.util.Arrays;
 
 /**
- * Scale(s) and zero point(s) of a QuantizeLinear/DequantizeLinear pair. Per tensor when {@code
- * axis == -1} (arrays of length 1), otherwise one entry per slice along {@code axis}.
+ * Scale(s) and zero point(s) of a QuantizeLinear/DequantizeLinear pair. Per tensor when {@code axis
+ * == -1} (arrays of length 1), otherwise one entry per slice along {@code axis}.
  *
  * <p>Arrays are copied on the way in and out, so instances are immutable.
  */
@@ -13,7 +13,10 @@ public record QuantParams(float[] scale, int[] zeroPoint, int axis, IntRange ran
   public QuantParams {
     if (scale.length == 0 || scale.length != zeroPoint.length) {
       throw new IllegalArgumentException(
-          "scale/zero-point lengths differ or are empty: " + scale.length + " vs " + zeroPoint.length);
+          "scale/zero-point lengths differ or are empty: "
+              + scale.length
+              + " vs "
+              + zeroPoint.length);
     }
     if (axis < -1) {
       throw new IllegalArgumentException("axis " + axis + " < -1");
@@ -23,7 +26,8 @@ public record QuantParams(float[] scale, int[] zeroPoint, int axis, IntRange ran
     }
     for (int c = 0; c < scale.length; c++) {
       if (!(scale[c] > 0f) || !Float.isFinite(scale[c])) {
-        throw new IllegalArgumentException("scale[" + c + "] = " + scale[c] + " is not positive and finite");
+        throw new IllegalArgumentException(
+            "scale[" + c + "] = " + scale[c] + " is not positive and finite");
       }
       if (zeroPoint[c] < range.qmin() || zeroPoint[c] > range.qmax()) {
         throw new IllegalArgumentException("zero point " + zeroPoint[c] + " outside " + range);
@@ -82,7 +86,8 @@ public record QuantParams(float[] scale, int[] zeroPoint, int axis, IntRange ran
 
   @Override
   public int hashCode() {
-    return 31 * (31 * (31 * Arrays.hashCode(scale) + Arrays.hashCode(zeroPoint)) + axis) + range.hashCode();
+    return 31 * (31 * (31 * Arrays.hashCode(scale) + Arrays.hashCode(zeroPoint)) + axis)
+        + range.hashCode();
   }
 
   @Override

@@ -4,7 +4,8 @@ package io.onnxq.quant;
  * A weight tensor quantized per output channel: int8 codes in the original layout, one scale and
  * zero point per slice along {@code axis}. Arrays are shared, not copied (weights can be large).
  */
-public record QuantizedWeight(byte[] codes, float[] scales, int[] zeroPoints, int[] shape, int axis, IntRange range) {
+public record QuantizedWeight(
+    byte[] codes, float[] scales, int[] zeroPoints, int[] shape, int axis, IntRange range) {
 
   /** Params to attach to the DequantizeLinear node (axis = channel axis of the weight). */
   public QuantParams params() {
@@ -32,7 +33,8 @@ public record QuantizedWeight(byte[] codes, float[] scales, int[] zeroPoints, in
    */
   public double[] sqnrDb(float[] original) {
     if (original.length != codes.length) {
-      throw new IllegalArgumentException("original has " + original.length + " values, codes " + codes.length);
+      throw new IllegalArgumentException(
+          "original has " + original.length + " values, codes " + codes.length);
     }
     double[] signal = new double[scales.length];
     double[] noise = new double[scales.length];
@@ -55,7 +57,8 @@ public record QuantizedWeight(byte[] codes, float[] scales, int[] zeroPoints, in
   record Layout(int channels, int inner) {
     static Layout of(int[] shape, int axis) {
       if (axis < 0 || axis >= shape.length) {
-        throw new IllegalArgumentException("channel axis " + axis + " outside rank " + shape.length);
+        throw new IllegalArgumentException(
+            "channel axis " + axis + " outside rank " + shape.length);
       }
       int inner = 1;
       for (int d = axis + 1; d < shape.length; d++) {

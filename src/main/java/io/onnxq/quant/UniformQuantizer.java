@@ -5,9 +5,9 @@ import io.onnxq.OnnxqException;
 /**
  * Affine quantizer math: Q(x) = clamp(rint(x / s) + z, qmin, qmax), DQ(q) = (q - z) * s.
  *
- * <p>Bit-exact with ONNX Runtime's QuantizeLinear/DequantizeLinear: the division is done in
- * float32 (a double quotient can round differently at .5 boundaries, e.g. 0.35f / 0.1f), rounding
- * is half-to-even, and DQ multiplies in float32.
+ * <p>Bit-exact with ONNX Runtime's QuantizeLinear/DequantizeLinear: the division is done in float32
+ * (a double quotient can round differently at .5 boundaries, e.g. 0.35f / 0.1f), rounding is
+ * half-to-even, and DQ multiplies in float32.
  */
 public final class UniformQuantizer {
 
@@ -58,7 +58,8 @@ public final class UniformQuantizer {
    */
   public static QuantParams symmetric(float absMax, IntRange r) {
     if (!Float.isFinite(absMax) || absMax < 0f) {
-      throw new OnnxqException("cannot quantize: absolute maximum " + absMax + " is not a finite value >= 0");
+      throw new OnnxqException(
+          "cannot quantize: absolute maximum " + absMax + " is not a finite value >= 0");
     }
     double denom = r.isSymmetricNarrow() ? r.qmax() : (r.qmax() - (double) r.qmin()) / 2.0;
     float s = Math.max((float) (absMax / denom), MIN_SCALE);
@@ -69,7 +70,8 @@ public final class UniformQuantizer {
   /** Per-channel asymmetric params, one (min, max) pair per slice along {@code axis}. */
   public static QuantParams asymmetricPerChannel(float[] min, float[] max, int axis, IntRange r) {
     if (min.length != max.length) {
-      throw new IllegalArgumentException("min/max lengths differ: " + min.length + " vs " + max.length);
+      throw new IllegalArgumentException(
+          "min/max lengths differ: " + min.length + " vs " + max.length);
     }
     float[] s = new float[min.length];
     int[] z = new int[min.length];
@@ -115,7 +117,8 @@ public final class UniformQuantizer {
 
   private static void checkRange(float min, float max) {
     if (!Float.isFinite(min) || !Float.isFinite(max)) {
-      throw new OnnxqException("cannot quantize: observed range [" + min + ", " + max + "] is not finite");
+      throw new OnnxqException(
+          "cannot quantize: observed range [" + min + ", " + max + "] is not finite");
     }
     if (min > max) {
       throw new IllegalArgumentException("min " + min + " > max " + max);

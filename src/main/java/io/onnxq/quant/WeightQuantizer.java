@@ -5,8 +5,8 @@ import io.onnxq.OnnxqException;
 /**
  * Per-output-channel symmetric weight quantization with a MinMax (absmax) range per channel.
  *
- * <p>Symmetric (z = 0) because integer GEMM kernels then need no weight zero-point correction
- * term; per channel because ViT projection rows differ in magnitude by orders of magnitude.
+ * <p>Symmetric (z = 0) because integer GEMM kernels then need no weight zero-point correction term;
+ * per channel because ViT projection rows differ in magnitude by orders of magnitude.
  */
 public final class WeightQuantizer {
 
@@ -18,9 +18,11 @@ public final class WeightQuantizer {
    * @param channelAxis axis of the output channels (MatMul [K, N] -> 1, Gemm transB / Conv -> 0)
    * @param r signed grid that fits int8 storage, typically {@link IntRange#sintNarrow}(8)
    */
-  public static QuantizedWeight quantizePerChannel(float[] w, int[] shape, int channelAxis, IntRange r) {
+  public static QuantizedWeight quantizePerChannel(
+      float[] w, int[] shape, int channelAxis, IntRange r) {
     if (!r.signed() || !r.fitsInt8()) {
-      throw new IllegalArgumentException("per-channel weights need a signed range within int8, got " + r);
+      throw new IllegalArgumentException(
+          "per-channel weights need a signed range within int8, got " + r);
     }
     long n = 1;
     for (int d : shape) {
@@ -34,7 +36,8 @@ public final class WeightQuantizer {
     for (int i = 0; i < w.length; i++) {
       float a = Math.abs(w[i]);
       if (!Float.isFinite(a)) {
-        throw new OnnxqException("weight contains a non-finite value (" + w[i] + ") at flat index " + i);
+        throw new OnnxqException(
+            "weight contains a non-finite value (" + w[i] + ") at flat index " + i);
       }
       int c = l.channel(i);
       if (a > absMax[c]) {
@@ -58,7 +61,8 @@ public final class WeightQuantizer {
    * Low-bit weights: per-channel asymmetric MinMax on an unsigned n-bit grid, the baseline the
    * searched (FPCS) weights are compared with.
    */
-  public static QuantizedWeight quantizeAsymmetric(float[] w, int[] shape, int channelAxis, IntRange r) {
+  public static QuantizedWeight quantizeAsymmetric(
+      float[] w, int[] shape, int channelAxis, IntRange r) {
     QuantizedWeight.Layout l = QuantizedWeight.Layout.of(shape, channelAxis);
     float[] min = new float[l.channels()];
     float[] max = new float[l.channels()];

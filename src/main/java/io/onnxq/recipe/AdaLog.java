@@ -22,7 +22,12 @@ public record AdaLog(int wBits, int aBits, Refinements refinements) implements R
 
   @Override
   public String describe() {
-    return "adalog(W" + wBits + "A" + aBits + (refinements.any() ? ", " + refinements.describe() : "") + ")";
+    return "adalog(W"
+        + wBits
+        + "A"
+        + aBits
+        + (refinements.any() ? ", " + refinements.describe() : "")
+        + ")";
   }
 
   @Override

@@ -3,7 +3,9 @@ package io.onnxq.recipe;
 import io.onnxq.OnnxqException;
 import java.util.Locale;
 
-/** FUNCTIONS = custom ops with model-local function bodies; INLINE = bodies expanded in the graph. */
+/**
+ * FUNCTIONS = custom ops with model-local function bodies; INLINE = bodies expanded in the graph.
+ */
 public enum Emit {
   FUNCTIONS,
   INLINE;

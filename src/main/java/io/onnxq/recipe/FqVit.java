@@ -10,7 +10,8 @@ import io.onnxq.calib.observe.ObserverKind;
  *
  * @param attnBits bits of the attention probabilities: 4 (log2 codes, needs LIS) or 8 (uniform)
  */
-public record FqVit(ObserverKind observer, WeightRange weightRange, boolean pts, boolean lis, int attnBits)
+public record FqVit(
+    ObserverKind observer, WeightRange weightRange, boolean pts, boolean lis, int attnBits)
     implements Recipe {
 
   public FqVit {

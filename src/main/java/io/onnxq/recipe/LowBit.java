@@ -4,10 +4,11 @@ import io.onnxq.calib.observe.ObserverKind;
 
 /**
  * Uniform n-bit weights (asymmetric per output channel below 8 bits) and activations (the image
- * entering the patch embedding stays 8-bit), calibrated by an observer; the attention
- * probabilities are uniform or, with {@code log2Probs}, a fixed log2 quantizer.
+ * entering the patch embedding stays 8-bit), calibrated by an observer; the attention probabilities
+ * are uniform or, with {@code log2Probs}, a fixed log2 quantizer.
  */
-public record LowBit(ObserverKind observer, WeightRange weightRange, int wBits, int aBits, boolean log2Probs)
+public record LowBit(
+    ObserverKind observer, WeightRange weightRange, int wBits, int aBits, boolean log2Probs)
     implements Recipe {
 
   public LowBit {
@@ -18,7 +19,13 @@ public record LowBit(ObserverKind observer, WeightRange weightRange, int wBits, 
 
   @Override
   public String describe() {
-    return "lowbit(W" + wBits + "A" + aBits + (log2Probs ? ", log2 probs, " : ", ") + observer.cliName() + ")";
+    return "lowbit(W"
+        + wBits
+        + "A"
+        + aBits
+        + (log2Probs ? ", log2 probs, " : ", ")
+        + observer.cliName()
+        + ")";
   }
 
   @Override

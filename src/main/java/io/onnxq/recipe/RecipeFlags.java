@@ -9,8 +9,18 @@ import io.onnxq.calib.observe.ObserverKind;
  *
  * @param attnBits null when not given (4 with --lis, else 8)
  */
-public record RecipeFlags(String method, String weightRange, boolean full, boolean pts, boolean lis, Integer attnBits,
-    int wBits, int aBits, boolean adalog, boolean log2Softmax, Refinements refinements) {
+public record RecipeFlags(
+    String method,
+    String weightRange,
+    boolean full,
+    boolean pts,
+    boolean lis,
+    Integer attnBits,
+    int wBits,
+    int aBits,
+    boolean adalog,
+    boolean log2Softmax,
+    Refinements refinements) {
 
   public Recipe toRecipe() {
     int bits = attnBits != null ? attnBits : lis ? 4 : 8;
@@ -21,9 +31,11 @@ public record RecipeFlags(String method, String weightRange, boolean full, boole
       throw new OnnxqException(
           "--pts/--lis/--full are 8-bit FQ-ViT modes; combine --wbits/--abits with --adalog or --log2-softmax");
     }
-    if (adalog && log2Softmax) throw new OnnxqException("choose one of --adalog and --log2-softmax");
+    if (adalog && log2Softmax)
+      throw new OnnxqException("choose one of --adalog and --log2-softmax");
     if (refinements.any() && !adalog) {
-      throw new OnnxqException("--bias-correction, --gptq and --qk-balance refine --adalog; add --adalog");
+      throw new OnnxqException(
+          "--bias-correction, --gptq and --qk-balance refine --adalog; add --adalog");
     }
     ObserverKind observer = ObserverKind.parse(method);
     WeightRange range = WeightRange.parse(weightRange);

@@ -10,7 +10,9 @@ import io.onnxq.plan.ActivationQuant;
  */
 public final class ActivationQdqRewrite implements Rewrite {
   @Override
-  public String name() { return "qdq-activations"; }
+  public String name() {
+    return "qdq-activations";
+  }
 
   @Override
   public void apply(RewriteContext ctx) {

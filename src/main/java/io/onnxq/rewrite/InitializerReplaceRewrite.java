@@ -11,7 +11,9 @@ import java.util.Map;
  */
 public final class InitializerReplaceRewrite implements Rewrite {
   @Override
-  public String name() { return "replace-initializers"; }
+  public String name() {
+    return "replace-initializers";
+  }
 
   @Override
   public void apply(RewriteContext ctx) {

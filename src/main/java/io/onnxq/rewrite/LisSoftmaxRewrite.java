@@ -12,13 +12,16 @@ import io.onnxq.runtime.LogIntSoftmax;
 import java.util.List;
 
 /**
- * FQ-ViT LIS, where the plan gives the probabilities log2 codes: quantized logits -> {@code com.onnxq::LogIntSoftmax} (4-bit log2 codes) ->
- * {@code com.onnxq::LogIntAttnMatMul} (attn*V by shifts, exact int32 accumulator) -> a standard
- * DequantizeLinear that restores the attention output under its old name.
+ * FQ-ViT LIS, where the plan gives the probabilities log2 codes: quantized logits -> {@code
+ * com.onnxq::LogIntSoftmax} (4-bit log2 codes) -> {@code com.onnxq::LogIntAttnMatMul} (attn*V by
+ * shifts, exact int32 accumulator) -> a standard DequantizeLinear that restores the attention
+ * output under its old name.
  */
 public final class LisSoftmaxRewrite implements Rewrite {
   @Override
-  public String name() { return "lis-softmax"; }
+  public String name() {
+    return "lis-softmax";
+  }
 
   @Override
   public void apply(RewriteContext ctx) {
@@ -35,16 +38,31 @@ public final class LisSoftmaxRewrite implements Rewrite {
       String lq = ctx.qdq().quantize(a.logits(), lp);
       LogIntSoftmax.Constants c = LogIntSoftmax.Constants.forScale(lp.scale(0));
       String codes = g.uniqueName(base + "_log2codes");
-      g.add(lis.call(g.uniqueName(base + "_LogIntSoftmax"), List.of(lq, k.uint8(base + "_zero_point", lp.zeroPoint(0)),
-          k.int64(base + "_x0_int", c.x0Int()), k.int64(base + "_b_int", c.bInt()), k.int64(base + "_c_int", c.cInt())),
-          List.of(codes)));
+      g.add(
+          lis.call(
+              g.uniqueName(base + "_LogIntSoftmax"),
+              List.of(
+                  lq,
+                  k.uint8(base + "_zero_point", lp.zeroPoint(0)),
+                  k.int64(base + "_x0_int", c.x0Int()),
+                  k.int64(base + "_b_int", c.bInt()),
+                  k.int64(base + "_c_int", c.cInt())),
+              List.of(codes)));
       String vq = ctx.qdq().quantize(a.vInput(), vp);
       String acc = g.uniqueName(output + "_acc");
-      g.add(av.call(g.uniqueName(output + "_LogIntAttnMatMul"),
-          List.of(codes, vq, k.uint8(a.vInput() + "_zv", vp.zeroPoint(0))), List.of(acc)));
+      g.add(
+          av.call(
+              g.uniqueName(output + "_LogIntAttnMatMul"),
+              List.of(codes, vq, k.uint8(a.vInput() + "_zv", vp.zeroPoint(0))),
+              List.of(acc)));
       g.detachProducer(output);
-      g.add("DequantizeLinear", List.of(acc, k.float32(output + "_acc_scale", LogIntAttnMatMul.accScale(vp.scale(0))),
-          k.int32(output + "_acc_zero_point", 0)), List.of(output));
+      g.add(
+          "DequantizeLinear",
+          List.of(
+              acc,
+              k.float32(output + "_acc_scale", LogIntAttnMatMul.accScale(vp.scale(0))),
+              k.int32(output + "_acc_zero_point", 0)),
+          List.of(output));
       ctx.model().addFunction(lis.function());
       ctx.model().addFunction(av.function());
     }

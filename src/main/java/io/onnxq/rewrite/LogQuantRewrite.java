@@ -18,7 +18,9 @@ import java.util.List;
  */
 public final class LogQuantRewrite implements Rewrite {
   @Override
-  public String name() { return "log-quant"; }
+  public String name() {
+    return "log-quant";
+  }
 
   @Override
   public void apply(RewriteContext ctx) {
@@ -32,11 +34,21 @@ public final class LogQuantRewrite implements Rewrite {
       AdaLogQuantizeOp quant = AdaLogQuantizeOp.forBits(q.bits());
       List<Node> consumers = g.consumers(x);
       String codes = g.uniqueName(x + "_logcodes");
-      g.add(quant.call(g.uniqueName(x + "_AdaLogQuantize"), List.of(x, k.float32(x + "_shift", q.shift()),
-          k.float32(x + "_logscale", q.scale()), k.floats(x + "_thresholds", q.thresholds())), List.of(codes)));
+      g.add(
+          quant.call(
+              g.uniqueName(x + "_AdaLogQuantize"),
+              List.of(
+                  x,
+                  k.float32(x + "_shift", q.shift()),
+                  k.float32(x + "_logscale", q.scale()),
+                  k.floats(x + "_thresholds", q.thresholds())),
+              List.of(codes)));
       String y = g.uniqueName(x + "_logdq");
-      g.add(deq.call(g.uniqueName(x + "_AdaLogDequantize"), List.of(codes, k.floats(x + "_table", q.tableUnshifted())),
-          List.of(y)));
+      g.add(
+          deq.call(
+              g.uniqueName(x + "_AdaLogDequantize"),
+              List.of(codes, k.floats(x + "_table", q.tableUnshifted())),
+              List.of(y)));
       for (Node c : consumers) {
         for (int i = 0; i < c.inputCount(); i++) if (c.input(i).equals(x)) g.setInput(c, i, y);
       }

@@ -20,22 +20,27 @@ public final class ModelRewriter {
   private ModelRewriter() {}
 
   /** Models with onnxq custom ops or sub-8-bit grids are raised to the opset of the ops' bodies. */
-  public static ModelProto rewrite(OnnxModel model, VitStructure structure, QuantPlan plan, Emit emit) {
+  public static ModelProto rewrite(
+      OnnxModel model, VitStructure structure, QuantPlan plan, Emit emit) {
     return rewrite(model, structure, plan, emit, Rewrites.all());
   }
 
   /** With a given rule list (tests apply one rule at a time). */
-  static ModelProto rewrite(OnnxModel model, VitStructure structure, QuantPlan plan, Emit emit, List<Rewrite> rules) {
+  static ModelProto rewrite(
+      OnnxModel model, VitStructure structure, QuantPlan plan, Emit emit, List<Rewrite> rules) {
     boolean opset21 = plan.needsOpset21();
     QdqBuilder qdq = new QdqBuilder(model.graph(), opset21);
     for (ActivationEntry e : plan.activations()) {
-      int rank = e.quant() instanceof ActivationQuant.Uniform u ? u.rank()
-          : e.quant() instanceof ActivationQuant.Ptf p ? p.rank() : -1;
+      int rank =
+          e.quant() instanceof ActivationQuant.Uniform u
+              ? u.rank()
+              : e.quant() instanceof ActivationQuant.Ptf p ? p.rank() : -1;
       if (rank > 0) qdq.declareRank(e.tensor(), rank);
     }
     RewriteContext ctx = new RewriteContext(model, structure, plan, qdq);
     for (Rewrite r : rules) r.apply(ctx);
-    boolean custom = model.graph().nodes().stream().anyMatch(n -> n.domain().equals(CustomOps.DOMAIN));
+    boolean custom =
+        model.graph().nodes().stream().anyMatch(n -> n.domain().equals(CustomOps.DOMAIN));
     List<String> domains = custom ? List.of(CustomOps.DOMAIN) : List.of();
     if (custom || opset21) {
       OpsetUpgrader.upgrade(model, CustomOps.ONNX_OPSET);
@@ -49,7 +54,8 @@ public final class ModelRewriter {
     ModelProto out = model.toProto(domains);
     List<String> problems = ModelChecker.check(out);
     if (!problems.isEmpty()) {
-      throw new IllegalStateException("onnxq produced an invalid model (a bug): " + problems.get(0));
+      throw new IllegalStateException(
+          "onnxq produced an invalid model (a bug): " + problems.get(0));
     }
     return out;
   }

@@ -19,7 +19,9 @@ import java.util.List;
  */
 public final class PtsLayerNormRewrite implements Rewrite {
   @Override
-  public String name() { return "pts-layernorm"; }
+  public String name() {
+    return "pts-layernorm";
+  }
 
   @Override
   public void apply(RewriteContext ctx) {
@@ -32,21 +34,40 @@ public final class PtsLayerNormRewrite implements Rewrite {
       QuantParams in = ctx.plan().uniform(ln.input());
       QuantParams out = ctx.plan().uniform(ln.output());
       int c = ptf.channels();
-      float[] gamma = ln.gamma() == null ? filled(c, 1f) : Tensors.toFloats(g.initializer(ln.gamma()).orElseThrow());
-      float[] beta = ln.beta() == null ? filled(c, 0f) : Tensors.toFloats(g.initializer(ln.beta()).orElseThrow());
+      float[] gamma =
+          ln.gamma() == null
+              ? filled(c, 1f)
+              : Tensors.toFloats(g.initializer(ln.gamma()).orElseThrow());
+      float[] beta =
+          ln.beta() == null
+              ? filled(c, 0f)
+              : Tensors.toFloats(g.initializer(ln.beta()).orElseThrow());
       if (gamma.length != c || beta.length != c) {
-        throw new OnnxqException("LayerNorm on '" + ln.input() + "' has " + gamma.length
-            + " channels but its input has " + c + "; only last-axis LayerNorm is supported");
+        throw new OnnxqException(
+            "LayerNorm on '"
+                + ln.input()
+                + "' has "
+                + gamma.length
+                + " channels but its input has "
+                + c
+                + "; only last-axis LayerNorm is supported");
       }
       String xq = ctx.qdq().quantize(ln.input(), in);
       ctx.qdq().quantizeAllConsumers(ln.input(), in);
       PtsLayerNorm.Constants consts = PtsLayerNorm.Constants.of(gamma, beta, out.scale(0));
       String base = ln.output();
       String yq = g.uniqueName(base + "_q");
-      g.add(op.call(g.uniqueName(base + "_PtsLayerNorm"), List.of(
-          xq, k.uint8(base + "_in_zero_point", ptf.zeroPoint()), k.uint8s(base + "_alpha", ptf.alpha()),
-          k.floats(base + "_G", consts.g()), k.floats(base + "_Bt", consts.bt()),
-          k.uint8(base + "_out_zero_point", out.zeroPoint(0))), List.of(yq)));
+      g.add(
+          op.call(
+              g.uniqueName(base + "_PtsLayerNorm"),
+              List.of(
+                  xq,
+                  k.uint8(base + "_in_zero_point", ptf.zeroPoint()),
+                  k.uint8s(base + "_alpha", ptf.alpha()),
+                  k.floats(base + "_G", consts.g()),
+                  k.floats(base + "_Bt", consts.bt()),
+                  k.uint8(base + "_out_zero_point", out.zeroPoint(0))),
+              List.of(yq)));
       g.detachProducer(ln.output());
       String[] sz = ctx.qdq().scaleAndZero(base, out);
       g.add("DequantizeLinear", List.of(yq, sz[0], sz[1]), List.of(ln.output()));

@@ -9,7 +9,9 @@ import java.util.Set;
 /** Q/DQ on both operands of the two attention matmuls (Q*K^T and attn*V). */
 public final class QdqAttentionRewrite implements Rewrite {
   @Override
-  public String name() { return "qdq-attention"; }
+  public String name() {
+    return "qdq-attention";
+  }
 
   @Override
   public void apply(RewriteContext ctx) {
@@ -17,7 +19,8 @@ public final class QdqAttentionRewrite implements Rewrite {
     for (Attention a : ctx.structure().attentions()) {
       quantizeOperands(ctx, plan, a.qk());
       // Under LIS the attn*V MatMul has been replaced by the integer op.
-      if (!ctx.model().graph().consumers(a.av().output(0)).isEmpty()) quantizeOperands(ctx, plan, a.av());
+      if (!ctx.model().graph().consumers(a.av().output(0)).isEmpty())
+        quantizeOperands(ctx, plan, a.av());
     }
   }
 

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Inserts QuantizeLinear / DequantizeLinear nodes and their scale and zero-point initializers.
- * A tensor quantized twice with the same parameters shares one Q node.
+ * Inserts QuantizeLinear / DequantizeLinear nodes and their scale and zero-point initializers. A
+ * tensor quantized twice with the same parameters shares one Q node.
  */
 public final class QdqBuilder {
   private final Graph g;
@@ -27,7 +27,9 @@ public final class QdqBuilder {
     this(g, false);
   }
 
-  /** @param packLowBitWeights store weights of at most 4 bits as INT4/UINT4 (needs opset 21) */
+  /**
+   * @param packLowBitWeights store weights of at most 4 bits as INT4/UINT4 (needs opset 21)
+   */
   public QdqBuilder(Graph g, boolean packLowBitWeights) {
     this.g = g;
     this.packLowBitWeights = packLowBitWeights;
@@ -39,14 +41,16 @@ public final class QdqBuilder {
    * first, which equals clamping the codes.
    */
   public String quantize(String tensor, QuantParams p) {
-    return quantized.computeIfAbsent(tensor, t -> {
-      String in = narrowerThanCarrier(p.range()) ? clipToGrid(t, p) : t;
-      String[] sz = scaleAndZero(t, p, activationCarrier(p.range()));
-      String q = g.uniqueName(t + "_q");
-      Node n = g.add("QuantizeLinear", List.of(in, sz[0], sz[1]), List.of(q));
-      if (p.isPerChannel()) n.setIntAttr("axis", p.axis());
-      return q;
-    });
+    return quantized.computeIfAbsent(
+        tensor,
+        t -> {
+          String in = narrowerThanCarrier(p.range()) ? clipToGrid(t, p) : t;
+          String[] sz = scaleAndZero(t, p, activationCarrier(p.range()));
+          String q = g.uniqueName(t + "_q");
+          Node n = g.add("QuantizeLinear", List.of(in, sz[0], sz[1]), List.of(q));
+          if (p.isPerChannel()) n.setIntAttr("axis", p.axis());
+          return q;
+        });
   }
 
   private static boolean narrowerThanCarrier(IntRange r) {
@@ -106,7 +110,8 @@ public final class QdqBuilder {
     return dequantizeTo(qTensor, p, base, carrier, g.uniqueName(base + "_dq"));
   }
 
-  private String dequantizeTo(String qTensor, QuantParams p, String base, DataType carrier, String dq) {
+  private String dequantizeTo(
+      String qTensor, QuantParams p, String base, DataType carrier, String dq) {
     String[] sz = scaleAndZero(base, p, carrier);
     Node n = g.add("DequantizeLinear", List.of(qTensor, sz[0], sz[1]), List.of(dq));
     if (p.isPerChannel()) n.setIntAttr("axis", p.axis());
@@ -138,8 +143,12 @@ public final class QdqBuilder {
 
   /** Q then DQ of a float tensor (shared per tensor); returns the dequantized name. */
   public String fakeQuantize(String tensor, QuantParams p) {
-    return fakeQuantized.computeIfAbsent(tensor,
-        t -> p.isPerChannel() ? dequantizeUnfused(quantize(t, p), p, t) : dequantize(quantize(t, p), p, t));
+    return fakeQuantized.computeIfAbsent(
+        tensor,
+        t ->
+            p.isPerChannel()
+                ? dequantizeUnfused(quantize(t, p), p, t)
+                : dequantize(quantize(t, p), p, t));
   }
 
   /**
@@ -155,7 +164,8 @@ public final class QdqBuilder {
   public void quantizeAllConsumers(String tensor, QuantParams p) {
     if (fakeQuantized.containsKey(tensor) && fakeQuantized.get(tensor).equals(tensor)) return;
     if (g.isGraphOutput(tensor)) {
-      // Keep the public output name: the float value moves to an inner name, the DQ writes the output.
+      // Keep the public output name: the float value moves to an inner name, the DQ writes the
+      // output.
       String inner = g.uniqueName(tensor + "_float");
       g.renameTensor(tensor, inner);
       dequantizeTo(quantize(inner, p), p, tensor, activationCarrier(p.range()), tensor);
@@ -179,17 +189,27 @@ public final class QdqBuilder {
     return placeWeight(weight, w, consumer, inputIndex, false);
   }
 
-  /** The same weight codes, dequantized in the standard-op form ORT does not fuse ({@link #dequantizeUnfused}). */
-  public String quantizedWeightUnfused(String weight, QuantizedWeight w, Node consumer, int inputIndex) {
+  /**
+   * The same weight codes, dequantized in the standard-op form ORT does not fuse ({@link
+   * #dequantizeUnfused}).
+   */
+  public String quantizedWeightUnfused(
+      String weight, QuantizedWeight w, Node consumer, int inputIndex) {
     return placeWeight(weight, w, consumer, inputIndex, true);
   }
 
-  private String placeWeight(String weight, QuantizedWeight w, Node consumer, int inputIndex, boolean unfused) {
+  private String placeWeight(
+      String weight, QuantizedWeight w, Node consumer, int inputIndex, boolean unfused) {
     String codes = g.uniqueName(weight + "_quantized");
     DataType type = weightCarrier(w.range());
-    g.putInitializer(isNibble(type)
-        ? Tensors.nibbles(codes, type, w.codes(), w.shape()) : Tensors.bytes(codes, type, w.codes(), w.shape()));
-    String dq = unfused ? dequantizeUnfused(codes, w.params(), weight) : dequantize(codes, w.params(), weight, type);
+    g.putInitializer(
+        isNibble(type)
+            ? Tensors.nibbles(codes, type, w.codes(), w.shape())
+            : Tensors.bytes(codes, type, w.codes(), w.shape()));
+    String dq =
+        unfused
+            ? dequantizeUnfused(codes, w.params(), weight)
+            : dequantize(codes, w.params(), weight, type);
     g.setInput(consumer, inputIndex, dq);
     return dq;
   }

@@ -14,7 +14,9 @@ import java.util.Set;
  */
 public final class QdqLinearRewrite implements Rewrite {
   @Override
-  public String name() { return "qdq-linear"; }
+  public String name() {
+    return "qdq-linear";
+  }
 
   @Override
   public void apply(RewriteContext ctx) {

@@ -5,4 +5,5 @@ import io.onnxq.pattern.VitStructure;
 import io.onnxq.plan.QuantPlan;
 
 /** What a rewrite rule sees: the model being rewritten, its structure, the plan it executes. */
-public record RewriteContext(OnnxModel model, VitStructure structure, QuantPlan plan, QdqBuilder qdq) {}
+public record RewriteContext(
+    OnnxModel model, VitStructure structure, QuantPlan plan, QdqBuilder qdq) {}

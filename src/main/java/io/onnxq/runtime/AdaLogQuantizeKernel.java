@@ -7,11 +7,11 @@ import io.onnxq.quant.AdaLogQuantizer;
  * from the op's inputs alone (shift h, scale s, thresholds), so a graph can be checked without
  * knowing the quantizer's base parameter q.
  *
- * <p>It is the threshold-count definition of {@link AdaLogQuantizer#quantize}: {@code t = (x + h) / s}
- * in float32, code = masked (= thresholds.length) unless {@code t > 0}, else
- * {@code #{ j : t <= thresholds[j] }}. For {@code t <= 0} every threshold (all >= 0) is met, so the
- * count itself is already the masked code; only NaN needs the explicit case, as in the body.
- * {@code AdaLogQuantizeKernelTest} checks equality with {@code quantize} element by element.
+ * <p>It is the threshold-count definition of {@link AdaLogQuantizer#quantize}: {@code t = (x + h) /
+ * s} in float32, code = masked (= thresholds.length) unless {@code t > 0}, else {@code #{ j : t <=
+ * thresholds[j] }}. For {@code t <= 0} every threshold (all >= 0) is met, so the count itself is
+ * already the masked code; only NaN needs the explicit case, as in the body. {@code
+ * AdaLogQuantizeKernelTest} checks equality with {@code quantize} element by element.
  */
 public final class AdaLogQuantizeKernel {
 

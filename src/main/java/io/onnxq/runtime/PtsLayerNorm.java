@@ -10,110 +10,125 @@ package io.onnxq.runtime;
  */
 public final class PtsLayerNorm {
 
-    /** Output multipliers carry 8 significant bits: M in [128, 255] unless clamped. */
-    public static final int M_MAX = 255;
-    /** Exponent clamp of |A|: e in [E_MIN, E_MAX], shift N = E_MAX - e in [0, 31]. */
-    public static final int E_MIN = -24;
-    public static final int E_MAX = 7;
+  /** Output multipliers carry 8 significant bits: M in [128, 255] unless clamped. */
+  public static final int M_MAX = 255;
 
-    private PtsLayerNorm() {}
+  /** Exponent clamp of |A|: e in [E_MIN, E_MAX], shift N = E_MAX - e in [0, 31]. */
+  public static final int E_MIN = -24;
 
-    /** Per-channel float inputs of the op: {@code G = C * gamma / s_out}, {@code Bt = beta / s_out}. */
-    public record Constants(float[] g, float[] bt) {
+  public static final int E_MAX = 7;
 
-        public Constants {
-            if (g.length != bt.length) {
-                throw new IllegalArgumentException("G and Bt lengths differ: " + g.length + " vs " + bt.length);
-            }
-        }
+  private PtsLayerNorm() {}
 
-        public int channels() {
-            return g.length;
-        }
+  /**
+   * Per-channel float inputs of the op: {@code G = C * gamma / s_out}, {@code Bt = beta / s_out}.
+   */
+  public record Constants(float[] g, float[] bt) {
 
-        public static Constants of(float[] gamma, float[] beta, float sOut) {
-            if (gamma.length != beta.length) {
-                throw new IllegalArgumentException("gamma/beta lengths differ");
-            }
-            if (!(sOut > 0f) || Float.isInfinite(sOut)) {
-                throw new IllegalArgumentException("s_out must be positive and finite, got " + sOut);
-            }
-            int c = gamma.length;
-            float[] g = new float[c];
-            float[] bt = new float[c];
-            for (int i = 0; i < c; i++) {
-                g[i] = (float) ((double) c * gamma[i] / sOut);
-                bt[i] = (float) ((double) beta[i] / sOut);
-            }
-            return new Constants(g, bt);
-        }
+    public Constants {
+      if (g.length != bt.length) {
+        throw new IllegalArgumentException(
+            "G and Bt lengths differ: " + g.length + " vs " + bt.length);
+      }
     }
 
-    /** Exact float32 2^n for n in [0, 31]. */
-    static float pow2f(int n) {
-        return (float) (1L << n);
+    public int channels() {
+      return g.length;
     }
 
-    /**
-     * Shift N = 7 - e for |a|, where e = floor(log2 |a|) clamped to [-24, 7]; computed by counting
-     * thresholds (as the body does) so no log approximation is involved.
-     */
-    static int shift(float absA) {
-        int count = 0;
-        for (int t = E_MIN + 1; t <= E_MAX; t++) {
-            if (absA >= Math.scalb(1.0f, t)) {
-                count++;
-            }
-        }
-        return E_MAX - (E_MIN + count);
+    public static Constants of(float[] gamma, float[] beta, float sOut) {
+      if (gamma.length != beta.length) {
+        throw new IllegalArgumentException("gamma/beta lengths differ");
+      }
+      if (!(sOut > 0f) || Float.isInfinite(sOut)) {
+        throw new IllegalArgumentException("s_out must be positive and finite, got " + sOut);
+      }
+      int c = gamma.length;
+      float[] g = new float[c];
+      float[] bt = new float[c];
+      for (int i = 0; i < c; i++) {
+        g[i] = (float) ((double) c * gamma[i] / sOut);
+        bt[i] = (float) ((double) beta[i] / sOut);
+      }
+      return new Constants(g, bt);
     }
+  }
 
-    /**
-     * @param x     [rows, c] unsigned bytes
-     * @param zx    input zero point 0..255
-     * @param alpha [c] power-of-two factors 0..3
-     * @param zy    output zero point 0..255
-     * @return [rows, c] unsigned bytes with scale s_out and zero point zy
-     */
-    public static byte[] apply(byte[] x, int rows, int c, int zx, byte[] alpha, Constants k, int zy) {
-        if ((long) rows * c != x.length || alpha.length != c || k.channels() != c) {
-            throw new IllegalArgumentException("shape mismatch: x " + x.length + ", alpha " + alpha.length
-                    + ", constants " + k.channels() + " for rows=" + rows + " c=" + c);
-        }
-        byte[] y = new byte[x.length];
-        long[] xt = new long[c];
-        float cf = (float) c;
-        for (int row = 0; row < rows; row++) {
-            int off = row * c;
-            long s1 = 0;
-            long s2 = 0;
-            for (int i = 0; i < c; i++) {
-                long v = (long) ((x[off + i] & 0xFF) - zx) << (alpha[i] & 0xFF);
-                xt[i] = v;
-                s1 += v;
-                s2 += v * v;
-            }
-            long dd = c * s2 - s1 * s1;
-            // D is an integer, so max(D, 1) only changes D == 0 (constant row: normalized value 0).
-            float sd = (float) Math.sqrt(Math.max((float) dd, 1.0f)); // float sqrt via double is exact-rounded
-            float m = (float) s1 / sd;
-            for (int i = 0; i < c; i++) {
-                float a = k.g()[i] / sd;
-                float absA = Math.abs(a);
-                int n = shift(absA);
-                float p2 = pow2f(n);
-                long mm = Math.min((long) Math.floor(absA * p2), M_MAX);
-                long sign = a < 0f ? -1 : 1;
-                float g = k.g()[i] / cf;
-                float u = k.bt()[i] - m * g;
-                float v = u * p2;
-                long b = (long) Math.rint(v);
-                long p2i = 1L << n;
-                long acc = sign * mm * xt[i] + b + (p2i >> 1);
-                long q = Math.floorDiv(acc, p2i) + zy;
-                y[off + i] = (byte) Math.max(0, Math.min(255, q));
-            }
-        }
-        return y;
+  /** Exact float32 2^n for n in [0, 31]. */
+  static float pow2f(int n) {
+    return (float) (1L << n);
+  }
+
+  /**
+   * Shift N = 7 - e for |a|, where e = floor(log2 |a|) clamped to [-24, 7]; computed by counting
+   * thresholds (as the body does) so no log approximation is involved.
+   */
+  static int shift(float absA) {
+    int count = 0;
+    for (int t = E_MIN + 1; t <= E_MAX; t++) {
+      if (absA >= Math.scalb(1.0f, t)) {
+        count++;
+      }
     }
+    return E_MAX - (E_MIN + count);
+  }
+
+  /**
+   * @param x [rows, c] unsigned bytes
+   * @param zx input zero point 0..255
+   * @param alpha [c] power-of-two factors 0..3
+   * @param zy output zero point 0..255
+   * @return [rows, c] unsigned bytes with scale s_out and zero point zy
+   */
+  public static byte[] apply(byte[] x, int rows, int c, int zx, byte[] alpha, Constants k, int zy) {
+    if ((long) rows * c != x.length || alpha.length != c || k.channels() != c) {
+      throw new IllegalArgumentException(
+          "shape mismatch: x "
+              + x.length
+              + ", alpha "
+              + alpha.length
+              + ", constants "
+              + k.channels()
+              + " for rows="
+              + rows
+              + " c="
+              + c);
+    }
+    byte[] y = new byte[x.length];
+    long[] xt = new long[c];
+    float cf = (float) c;
+    for (int row = 0; row < rows; row++) {
+      int off = row * c;
+      long s1 = 0;
+      long s2 = 0;
+      for (int i = 0; i < c; i++) {
+        long v = (long) ((x[off + i] & 0xFF) - zx) << (alpha[i] & 0xFF);
+        xt[i] = v;
+        s1 += v;
+        s2 += v * v;
+      }
+      long dd = c * s2 - s1 * s1;
+      // D is an integer, so max(D, 1) only changes D == 0 (constant row: normalized value 0).
+      float sd =
+          (float) Math.sqrt(Math.max((float) dd, 1.0f)); // float sqrt via double is exact-rounded
+      float m = (float) s1 / sd;
+      for (int i = 0; i < c; i++) {
+        float a = k.g()[i] / sd;
+        float absA = Math.abs(a);
+        int n = shift(absA);
+        float p2 = pow2f(n);
+        long mm = Math.min((long) Math.floor(absA * p2), M_MAX);
+        long sign = a < 0f ? -1 : 1;
+        float g = k.g()[i] / cf;
+        float u = k.bt()[i] - m * g;
+        float v = u * p2;
+        long b = (long) Math.rint(v);
+        long p2i = 1L << n;
+        long acc = sign * mm * xt[i] + b + (p2i >> 1);
+        long q = Math.floorDiv(acc, p2i) + zy;
+        y[off + i] = (byte) Math.max(0, Math.min(255, q));
+      }
+    }
+    return y;
+  }
 }

@@ -21,8 +21,8 @@ import java.util.Map;
 
 /**
  * Proves the custom ops compute what they claim: runs the quantized model in ORT with every custom
- * op's inputs and outputs tapped, recomputes each op with its Java reference kernel, and counts
- * the elements that differ. Integer outputs must match exactly.
+ * op's inputs and outputs tapped, recomputes each op with its Java reference kernel, and counts the
+ * elements that differ. Integer outputs must match exactly.
  */
 public final class Verifier {
   /** Per custom-op type: calls checked, elements compared, mismatches, largest difference. */
@@ -43,21 +43,27 @@ public final class Verifier {
     for (Node n : g.nodes()) {
       if (!n.domain().equals(CustomOps.DOMAIN)) continue;
       if (CustomOps.find(n.opType()).isEmpty()) {
-        throw new OnnxqException("no reference kernel for custom op " + n.domain() + "::" + n.opType());
+        throw new OnnxqException(
+            "no reference kernel for custom op " + n.domain() + "::" + n.opType());
       }
       calls.add(n);
     }
     if (calls.isEmpty()) {
-      throw new OnnxqException("the model has no " + CustomOps.DOMAIN + " custom ops to verify "
-          + "(converted without --pts/--lis/--adalog, or written with --emit inline)");
+      throw new OnnxqException(
+          "the model has no "
+              + CustomOps.DOMAIN
+              + " custom ops to verify "
+              + "(converted without --pts/--lis/--adalog, or written with --emit inline)");
     }
     Map<String, Integer> taps = new LinkedHashMap<>();
     for (Node n : calls) {
       CustomOp op = CustomOps.byName(n.opType());
       for (int i = 0; i < n.inputCount(); i++) {
-        if (g.constant(n.input(i)).isEmpty()) taps.put(n.input(i), op.inputType(n, g, i).getNumber());
+        if (g.constant(n.input(i)).isEmpty())
+          taps.put(n.input(i), op.inputType(n, g, i).getNumber());
       }
-      for (int i = 0; i < n.outputs().size(); i++) taps.put(n.output(i), op.outputs().get(i).type().getNumber());
+      for (int i = 0; i < n.outputs().size(); i++)
+        taps.put(n.output(i), op.outputs().get(i).type().getNumber());
     }
     ModelProto tapped = TapInserter.withOutputs(quant, taps);
     Map<String, Comparison> byOp = new LinkedHashMap<>();
@@ -80,7 +86,9 @@ public final class Verifier {
     List<OpResult> results = new ArrayList<>();
     for (Map.Entry<String, Comparison> e : byOp.entrySet()) {
       Comparison c = e.getValue();
-      results.add(new OpResult(e.getKey(), callCount.get(e.getKey()), c.elements(), c.mismatches(), c.maxAbsDiff()));
+      results.add(
+          new OpResult(
+              e.getKey(), callCount.get(e.getKey()), c.elements(), c.mismatches(), c.maxAbsDiff()));
     }
     return results;
   }

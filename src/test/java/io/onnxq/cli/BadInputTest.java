@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.onnxq.data.NpyArray;
-import io.onnxq.testutil.ModelBuilder;
 import io.onnxq.testutil.CliRun;
+import io.onnxq.testutil.ModelBuilder;
 import io.onnxq.testutil.TestData;
 import io.onnxq.testutil.TinyVit;
 import java.io.PrintWriter;
@@ -27,7 +27,9 @@ class BadInputTest {
   @BeforeEach
   void setUp() throws Exception {
     model = dir.resolve("vit.onnx");
-    Files.write(model, TinyVit.build(TinyVit.Norm.FUSED, TinyVit.Gelu.ERF, TinyVit.Scale.MUL_Q, 1).toByteArray());
+    Files.write(
+        model,
+        TinyVit.build(TinyVit.Norm.FUSED, TinyVit.Gelu.ERF, TinyVit.Scale.MUL_Q, 1).toByteArray());
     TestData.random(dir, 4, 3, 8, 8);
     calib = dir.resolve("random.npy");
     out = dir.resolve("out.onnx");
@@ -105,8 +107,16 @@ class BadInputTest {
     out = model;
     long size = Files.size(model);
     StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(err, true), "convert", model.toString(), "--calib", calib.toString(),
-        "-o", model.toString(), "--quiet");
+    int code =
+        Main.run(
+            new PrintWriter(err, true),
+            "convert",
+            model.toString(),
+            "--calib",
+            calib.toString(),
+            "-o",
+            model.toString(),
+            "--quiet");
     assertTrue(code != 0);
     assertTrue(err.toString().contains("output path is the input model"), err.toString());
     assertEquals(size, Files.size(model), "the input is untouched");

@@ -34,12 +34,23 @@ class FixedBatchTest {
   static final String BAKED = " runs only at batch 1 (batch 2 fails in ONNX Runtime: ";
 
   @TempDir static Path dir;
+
   /** Top-1 of the unmodified model, evaluated at batch 1. */
   static double fp32Top1;
 
   @BeforeAll
   static void reference() throws Exception {
-    Run r = run("eval", VIT.toString(), "--data", TEST, "--labels", LABELS, "--batch-size", "1", "--json");
+    Run r =
+        run(
+            "eval",
+            VIT.toString(),
+            "--data",
+            TEST,
+            "--labels",
+            LABELS,
+            "--batch-size",
+            "1",
+            "--json");
     assertEquals(0, r.code, r.err);
     assertFalse(r.err.contains("note:"), "a dynamic-batch model gets no note: " + r.err);
     fp32Top1 = Json.MAPPER.readTree(r.out).get("top1").asDouble();
@@ -87,7 +98,12 @@ class FixedBatchTest {
   static Path convert(Path model, String out, String note, String... extra) {
     Path o = dir.resolve(out);
     String[] args = new String[6 + extra.length];
-    System.arraycopy(new String[] {"convert", model.toString(), "--calib", CALIB, "-o", o.toString()}, 0, args, 0, 6);
+    System.arraycopy(
+        new String[] {"convert", model.toString(), "--calib", CALIB, "-o", o.toString()},
+        0,
+        args,
+        0,
+        6);
     System.arraycopy(extra, 0, args, 6, extra.length);
     Run r = run(args);
     assertEquals(0, r.code, r.err);
@@ -98,7 +114,17 @@ class FixedBatchTest {
   }
 
   static JsonNode eval(Path model, Path ref, String note) throws Exception {
-    Run r = run("eval", model.toString(), "--data", TEST, "--labels", LABELS, "--ref", ref.toString(), "--json");
+    Run r =
+        run(
+            "eval",
+            model.toString(),
+            "--data",
+            TEST,
+            "--labels",
+            LABELS,
+            "--ref",
+            ref.toString(),
+            "--json");
     assertEquals(0, r.code, r.err);
     assertNote(r.err, note, "evaluating");
     return Json.MAPPER.readTree(r.out);
@@ -139,12 +165,33 @@ class FixedBatchTest {
     JsonNode q = eval(w8a8, fp32, "note: " + w8a8 + BAKED);
     // The unmodified model converted at batch 1 calibrates on the very same tensors.
     Path plain = dir.resolve("plain_w8a8.onnx");
-    Run r = run("convert", VIT.toString(), "--calib", CALIB, "-o", plain.toString(), "--batch-size", "1", "--quiet");
+    Run r =
+        run(
+            "convert",
+            VIT.toString(),
+            "--calib",
+            CALIB,
+            "-o",
+            plain.toString(),
+            "--batch-size",
+            "1",
+            "--quiet");
     assertEquals(0, r.code, r.err);
-    Run e = run("eval", plain.toString(), "--data", TEST, "--labels", LABELS, "--ref", VIT.toString(), "--json");
+    Run e =
+        run(
+            "eval",
+            plain.toString(),
+            "--data",
+            TEST,
+            "--labels",
+            LABELS,
+            "--ref",
+            VIT.toString(),
+            "--json");
     JsonNode p = Json.MAPPER.readTree(e.out);
     assertEquals(p.get("top1").asDouble(), q.get("top1").asDouble(), 1e-9, q + " vs " + p);
-    assertEquals(p.get("agreement").asDouble(), q.get("agreement").asDouble(), 1e-9, q + " vs " + p);
+    assertEquals(
+        p.get("agreement").asDouble(), q.get("agreement").asDouble(), 1e-9, q + " vs " + p);
     assertTrue(q.get("agreement").asDouble() >= 97, q.toString());
 
     JsonNode self = eval(fp32, fp32, "note: " + fp32 + BAKED);
@@ -159,8 +206,11 @@ class FixedBatchTest {
     Path mixed = write("mixed.onnx", FixedBatchModels.mixedBatch(ModelIO.readProto(VIT)));
     Run r = run("eval", mixed.toString(), "--data", TEST, "--labels", LABELS, "--json");
     assertEquals(0, r.code, r.err);
-    assertTrue(r.err.contains("note: model runs only at batch 1 (at batch 2 ONNX Runtime changes the first sample's "
-        + "output 'logits' when a second sample joins it"), r.err);
+    assertTrue(
+        r.err.contains(
+            "note: model runs only at batch 1 (at batch 2 ONNX Runtime changes the first sample's "
+                + "output 'logits' when a second sample joins it"),
+        r.err);
     assertTrue(r.err.contains("mixes the samples of a batch); evaluating at batch 1"), r.err);
     assertEquals(fp32Top1, Json.MAPPER.readTree(r.out).get("top1").asDouble(), 1e-9);
   }
@@ -169,13 +219,32 @@ class FixedBatchTest {
   void benchRunsAtTheDeclaredBatch() throws Exception {
     Path one = write("bench1.onnx", FixedBatchModels.declaredBatch(ModelIO.readProto(VIT), 1));
     Path four = write("bench4.onnx", FixedBatchModels.declaredBatch(ModelIO.readProto(VIT), 4));
-    Run r = run("bench", one.toString(), four.toString(), "--data", CALIB, "--runs", "3", "--warmup", "1");
+    Run r =
+        run(
+            "bench",
+            one.toString(),
+            four.toString(),
+            "--data",
+            CALIB,
+            "--runs",
+            "3",
+            "--warmup",
+            "1");
     assertEquals(0, r.code, r.err);
-    assertEquals(1, notes(r.err), "batch 1 is what bench asks for; only batch 4 is noted: " + r.err);
-    assertTrue(r.err.contains("note: model runs only at batch 4 (input 'input' declares batch 4); benchmarking at batch 4"),
+    assertEquals(
+        1, notes(r.err), "batch 1 is what bench asks for; only batch 4 is noted: " + r.err);
+    assertTrue(
+        r.err.contains(
+            "note: model runs only at batch 4 (input 'input' declares batch 4); benchmarking at batch 4"),
         r.err);
     assertTrue(r.out.contains(one + ": median"), r.out);
-    assertFalse(r.out.lines().filter(l -> l.startsWith(one.toString())).findFirst().orElseThrow().contains("at batch"));
+    assertFalse(
+        r.out
+            .lines()
+            .filter(l -> l.startsWith(one.toString()))
+            .findFirst()
+            .orElseThrow()
+            .contains("at batch"));
     assertTrue(r.out.contains("over 3 runs at batch 4"), r.out);
   }
 }

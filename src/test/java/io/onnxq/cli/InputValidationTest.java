@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.onnxq.calib.observe.RowSampler;
 import io.onnxq.data.NpyArray;
-import io.onnxq.testutil.ModelBuilder;
 import io.onnxq.testutil.CliRun;
+import io.onnxq.testutil.ModelBuilder;
 import io.onnxq.testutil.TestData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -59,8 +59,18 @@ class InputValidationTest {
   @Test
   void nanPixelInCalibrationIsRefused() {
     Path nan = copy(CALIB, 16, "calib_nan.npy", v -> v[3 * SAMPLE + 100] = Float.NaN);
-    String msg = fails("sample 3 (calib_nan.npy[3])", "convert", MODEL.toString(), "--calib", nan.toString(),
-        "--pts", "--lis", "-o", out().toString(), "--quiet");
+    String msg =
+        fails(
+            "sample 3 (calib_nan.npy[3])",
+            "convert",
+            MODEL.toString(),
+            "--calib",
+            nan.toString(),
+            "--pts",
+            "--lis",
+            "-o",
+            out().toString(),
+            "--quiet");
     assertTrue(msg.contains("non-finite"), msg);
     assertFalse(Files.exists(out()));
   }
@@ -68,20 +78,48 @@ class InputValidationTest {
   @Test
   void infinityInEvalDataIsRefused() {
     Path inf = copy(TEST, 24, "test_inf.npy", v -> v[19 * SAMPLE] = Float.POSITIVE_INFINITY);
-    fails("sample 19 (test_inf.npy[19])", "eval", MODEL.toString(), "--data", inf.toString(), "--ref", MODEL.toString(),
-        "--batch-size", "8");
+    fails(
+        "sample 19 (test_inf.npy[19])",
+        "eval",
+        MODEL.toString(),
+        "--data",
+        inf.toString(),
+        "--ref",
+        MODEL.toString(),
+        "--batch-size",
+        "8");
   }
 
   @Test
   void nanInBenchDataIsRefused() {
     Path nan = copy(TEST, 2, "bench_nan.npy", v -> v[3] = Float.NaN);
-    fails("sample 0 (bench_nan.npy[0])", "bench", MODEL.toString(), "--data", nan.toString(), "--runs", "1");
+    fails(
+        "sample 0 (bench_nan.npy[0])",
+        "bench",
+        MODEL.toString(),
+        "--data",
+        nan.toString(),
+        "--runs",
+        "1");
   }
 
   @Test
   void nanInVerifyDataIsRefused() {
-    assertEquals(0, Main.run(new PrintWriter(new StringWriter(), true), "convert", MODEL.toString(), "--calib",
-        CALIB.toString(), "--calib-count", "8", "--pts", "--lis", "-o", out().toString(), "--quiet"));
+    assertEquals(
+        0,
+        Main.run(
+            new PrintWriter(new StringWriter(), true),
+            "convert",
+            MODEL.toString(),
+            "--calib",
+            CALIB.toString(),
+            "--calib-count",
+            "8",
+            "--pts",
+            "--lis",
+            "-o",
+            out().toString(),
+            "--quiet"));
     Path nan = copy(CALIB, 8, "verify_nan.npy", v -> v[5 * SAMPLE + 7] = Float.NaN);
     fails("sample 5 (verify_nan.npy[5])", "verify", out().toString(), "--calib", nan.toString());
   }
@@ -89,11 +127,29 @@ class InputValidationTest {
   @Test
   void overflowingActivationsAreRefused() {
     Path huge = copy(CALIB, 8, "huge.npy", v -> Arrays.fill(v, 3e38f));
-    String msg = fails("activation 'input' is 3.0E38", "convert", MODEL.toString(), "--calib", huge.toString(), "--pts", "--lis",
-        "-o", out().toString(), "--quiet");
+    String msg =
+        fails(
+            "activation 'input' is 3.0E38",
+            "convert",
+            MODEL.toString(),
+            "--calib",
+            huge.toString(),
+            "--pts",
+            "--lis",
+            "-o",
+            out().toString(),
+            "--quiet");
     assertTrue(msg.contains("overflows"), msg);
     assertFalse(Files.exists(out()));
-    fails("activation '", "convert", MODEL.toString(), "--calib", huge.toString(), "-o", out().toString(), "--quiet");
+    fails(
+        "activation '",
+        "convert",
+        MODEL.toString(),
+        "--calib",
+        huge.toString(),
+        "-o",
+        out().toString(),
+        "--quiet");
     assertFalse(Files.exists(out()));
   }
 
@@ -113,11 +169,24 @@ class InputValidationTest {
     long[] l = new long[24];
     l[21] = 10;
     Path data = copy(TEST, 24, "t.npy", v -> {});
-    fails("label 10 of sample 21 (t.npy[21]) is outside the 10 classes", "eval", MODEL.toString(), "--data",
-        data.toString(), "--labels", labels(l).toString());
+    fails(
+        "label 10 of sample 21 (t.npy[21]) is outside the 10 classes",
+        "eval",
+        MODEL.toString(),
+        "--data",
+        data.toString(),
+        "--labels",
+        labels(l).toString());
     l[21] = 0;
     l[4] = -1;
-    fails("label -1 of sample 4", "eval", MODEL.toString(), "--data", data.toString(), "--labels", labels(l).toString());
+    fails(
+        "label -1 of sample 4",
+        "eval",
+        MODEL.toString(),
+        "--data",
+        data.toString(),
+        "--labels",
+        labels(l).toString());
   }
 
   /** x [N,1,28,28] -> Flatten -> MatMul [784, classes] (-> Sqrt, which gives NaN for negatives). */
@@ -135,10 +204,23 @@ class InputValidationTest {
     Path nanModel = linear("nan_logits.onnx", 10, true);
     Path data = copy(TEST, 16, "t.npy", v -> {});
     long[] l = new long[16];
-    String msg = fails("nan_logits.onnx produced a non-finite logit", "eval", nanModel.toString(), "--data",
-        data.toString(), "--labels", labels(l).toString());
+    String msg =
+        fails(
+            "nan_logits.onnx produced a non-finite logit",
+            "eval",
+            nanModel.toString(),
+            "--data",
+            data.toString(),
+            "--labels",
+            labels(l).toString());
     assertTrue(msg.contains("for sample "), msg);
-    fails("(--ref) produced a non-finite logit", "eval", MODEL.toString(), "--data", data.toString(), "--ref",
+    fails(
+        "(--ref) produced a non-finite logit",
+        "eval",
+        MODEL.toString(),
+        "--data",
+        data.toString(),
+        "--ref",
         nanModel.toString());
   }
 
@@ -146,8 +228,14 @@ class InputValidationTest {
   void referenceWithOtherClassCountIsRefused() throws Exception {
     Path seven = linear("seven.onnx", 7, false);
     Path data = copy(TEST, 16, "t.npy", v -> {});
-    fails("has 10 classes but " + seven + " (--ref) has 7", "eval", MODEL.toString(), "--data", data.toString(),
-        "--ref", seven.toString());
+    fails(
+        "has 10 classes but " + seven + " (--ref) has 7",
+        "eval",
+        MODEL.toString(),
+        "--data",
+        data.toString(),
+        "--ref",
+        seven.toString());
   }
 
   @Test
@@ -155,8 +243,16 @@ class InputValidationTest {
     Path data = copy(TEST, 16, "t.npy", v -> {});
     long[] all = NpyArray.read(LABELS).asLongs();
     StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(err, true), "eval", MODEL.toString(), "--data", data.toString(), "--labels",
-        labels(Arrays.copyOf(all, 16)).toString(), "--json");
+    int code =
+        Main.run(
+            new PrintWriter(err, true),
+            "eval",
+            MODEL.toString(),
+            "--data",
+            data.toString(),
+            "--labels",
+            labels(Arrays.copyOf(all, 16)).toString(),
+            "--json");
     assertEquals(0, code, err.toString());
   }
 
@@ -171,14 +267,33 @@ class InputValidationTest {
     fails("--batch-size", "verify", m, "--calib", c, "--batch-size", "0");
     fails("--runs", "bench", m, "--data", c, "--runs", "0");
     fails("--warmup", "bench", m, "--data", c, "--warmup", "-1");
-    fails("--calib-count", "convert", m, "--calib", c, "--calib-count", "0", "-o", out().toString());
-    fails("must be at least 1, got -1", "convert", m, "--calib", c, "--calib-count", "-1", "-o", out().toString());
+    fails(
+        "--calib-count", "convert", m, "--calib", c, "--calib-count", "0", "-o", out().toString());
+    fails(
+        "must be at least 1, got -1",
+        "convert",
+        m,
+        "--calib",
+        c,
+        "--calib-count",
+        "-1",
+        "-o",
+        out().toString());
     fails("--batch-size", "convert", m, "--calib", c, "--batch-size", "0", "-o", out().toString());
     fails("--calib-count", "verify", m, "--calib", c, "--calib-count", "0");
     fails("--limit", "eval", m, "--data", c, "--ref", m, "--limit", "-1");
     fails("--image-size", "eval", m, "--data", c, "--ref", m, "--image-size", "0");
     fails("is not an integer", "eval", m, "--data", c, "--ref", m, "--batch-size", "x");
-    fails("is not a number in range", "eval", m, "--data", c, "--ref", m, "--batch-size", "99999999999");
+    fails(
+        "is not a number in range",
+        "eval",
+        m,
+        "--data",
+        c,
+        "--ref",
+        m,
+        "--batch-size",
+        "99999999999");
     assertFalse(Files.exists(out()));
   }
 
@@ -207,11 +322,23 @@ class InputValidationTest {
       while ((10 + h.length() + 1) % 64 != 0) h.append(' ');
       h.append('\n');
       byte[] hb = h.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-      java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(10 + hb.length + 64).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-      bb.put((byte) 0x93).put("NUMPY".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).put((byte) 1).put((byte) 0);
+      java.nio.ByteBuffer bb =
+          java.nio.ByteBuffer.allocate(10 + hb.length + 64).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      bb.put((byte) 0x93)
+          .put("NUMPY".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))
+          .put((byte) 1)
+          .put((byte) 0);
       bb.putShort((short) hb.length).put(hb);
       Files.write(f, bb.array());
-      fails("big.npy", "convert", MODEL.toString(), "--calib", f.toString(), "-o", out().toString(), "--quiet");
+      fails(
+          "big.npy",
+          "convert",
+          MODEL.toString(),
+          "--calib",
+          f.toString(),
+          "-o",
+          out().toString(),
+          "--quiet");
       fails("big.npy", "eval", MODEL.toString(), "--data", f.toString(), "--ref", MODEL.toString());
     }
   }

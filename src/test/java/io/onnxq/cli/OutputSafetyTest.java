@@ -29,7 +29,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** No output ever replaces an input or another output, and outputs appear all together or not at all. */
+/**
+ * No output ever replaces an input or another output, and outputs appear all together or not at
+ * all.
+ */
 class OutputSafetyTest {
   @TempDir Path dir;
   Path model;
@@ -40,7 +43,9 @@ class OutputSafetyTest {
   @BeforeEach
   void setUp() throws Exception {
     model = dir.resolve("vit.onnx");
-    Files.write(model, TinyVit.build(TinyVit.Norm.FUSED, TinyVit.Gelu.ERF, TinyVit.Scale.MUL_Q, 1).toByteArray());
+    Files.write(
+        model,
+        TinyVit.build(TinyVit.Norm.FUSED, TinyVit.Gelu.ERF, TinyVit.Scale.MUL_Q, 1).toByteArray());
     TestData.random(dir, 4, 3, 8, 8);
     calib = dir.resolve("random.npy");
     out = dir.resolve("q.onnx");
@@ -56,8 +61,16 @@ class OutputSafetyTest {
   }
 
   private String[] convert(Path o, Path r, String... extra) {
-    var a = new java.util.ArrayList<>(java.util.List.of("convert", model.toString(), "--calib", calib.toString(),
-        "-o", o.toString(), "--quiet"));
+    var a =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "convert",
+                model.toString(),
+                "--calib",
+                calib.toString(),
+                "-o",
+                o.toString(),
+                "--quiet"));
     if (r != null) a.addAll(java.util.List.of("--report", r.toString()));
     a.addAll(java.util.List.of(extra));
     return a.toArray(String[]::new);
@@ -68,18 +81,24 @@ class OutputSafetyTest {
     Map<String, byte[]> m = new TreeMap<>();
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) s::iterator) {
-        if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) m.put(dir.relativize(p).toString(), Files.readAllBytes(p));
+        if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+          m.put(dir.relativize(p).toString(), Files.readAllBytes(p));
       }
     }
     return m;
   }
 
   private static void assertSameFiles(Map<String, byte[]> before, Map<String, byte[]> after) {
-    assertEquals(before.keySet(), after.keySet(), "no file added or removed (no output, no temp file)");
-    for (String k : before.keySet()) assertArrayEquals(before.get(k), after.get(k), k + " is untouched");
+    assertEquals(
+        before.keySet(), after.keySet(), "no file added or removed (no output, no temp file)");
+    for (String k : before.keySet())
+      assertArrayEquals(before.get(k), after.get(k), k + " is untouched");
   }
 
-  /** Runs a command that must be refused: one error line containing expected, exit non-zero, no file changed. */
+  /**
+   * Runs a command that must be refused: one error line containing expected, exit non-zero, no file
+   * changed.
+   */
   private String refused(String expected, String... args) throws IOException {
     Map<String, byte[]> before = snapshot();
     Run r = run(args);
@@ -160,11 +179,20 @@ class OutputSafetyTest {
   void externalDataFileOfTheModelIsRefused() throws Exception {
     Files.write(dir.resolve("weights.bin"), new byte[16]);
     ModelProto m = ModelProto.parseFrom(Files.readAllBytes(model));
-    TensorProto ext = TensorProto.newBuilder().setName("ext.w").setDataType(1).addDims(2).addDims(2)
-        .setDataLocation(TensorProto.DataLocation.EXTERNAL)
-        .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("weights.bin"))
-        .addExternalData(StringStringEntryProto.newBuilder().setKey("length").setValue("16")).build();
-    Files.write(model, m.toBuilder().setGraph(m.getGraph().toBuilder().addInitializer(ext)).build().toByteArray());
+    TensorProto ext =
+        TensorProto.newBuilder()
+            .setName("ext.w")
+            .setDataType(1)
+            .addDims(2)
+            .addDims(2)
+            .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+            .addExternalData(
+                StringStringEntryProto.newBuilder().setKey("location").setValue("weights.bin"))
+            .addExternalData(StringStringEntryProto.newBuilder().setKey("length").setValue("16"))
+            .build();
+    Files.write(
+        model,
+        m.toBuilder().setGraph(m.getGraph().toBuilder().addInitializer(ext)).build().toByteArray());
     refused("external data of the input model", convert(dir.resolve("weights.bin"), null));
     refused("external data of the input model", convert(out, dir.resolve("weights.bin")));
   }
@@ -198,10 +226,15 @@ class OutputSafetyTest {
     try (OutputFiles f = new OutputFiles()) {
       f.output(a, "-o").output(dir.resolve("b.txt"), "--report");
       f.write(a, os -> os.write("new".getBytes(StandardCharsets.UTF_8)));
-      assertThrows(OnnxqException.class, () -> f.write(dir.resolve("b.txt"), os -> {
-        os.write(1);
-        throw new IOException("disk full");
-      }));
+      assertThrows(
+          OnnxqException.class,
+          () ->
+              f.write(
+                  dir.resolve("b.txt"),
+                  os -> {
+                    os.write(1);
+                    throw new IOException("disk full");
+                  }));
     }
     assertSameFiles(before, snapshot());
     // the second rename fails after the first one happened: the first is restored
@@ -229,16 +262,22 @@ class OutputSafetyTest {
     refused("output folder does not exist: " + missing, convert(missing.resolve("q.onnx"), null));
     refused("output folder does not exist: " + missing, convert(out, missing.resolve("r.json")));
     assertFalse(Files.exists(dir.resolve("no")));
-    assertThrows(OnnxqException.class, () -> ModelIO.write(ModelProto.parseFrom(Files.readAllBytes(model)),
-        missing.resolve("m.onnx")));
+    assertThrows(
+        OnnxqException.class,
+        () ->
+            ModelIO.write(
+                ModelProto.parseFrom(Files.readAllBytes(model)), missing.resolve("m.onnx")));
     assertFalse(Files.exists(dir.resolve("no")));
   }
 
-  // Defects 4 and 5: outputs get the usual permissions; an existing output that is not an input is replaced.
+  // Defects 4 and 5: outputs get the usual permissions; an existing output that is not an input is
+  // replaced.
 
   @Test
   void outputsGetUsualPermissionsAndReplaceOldOutputs() throws Exception {
-    assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+    assumeTrue(
+        FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
+        "POSIX permissions");
     Files.writeString(out, "old model");
     Files.writeString(report, "old report");
     Map<String, byte[]> before = snapshot();
@@ -247,8 +286,12 @@ class OutputSafetyTest {
     Path probe = Files.createFile(dir.resolve("probe"));
     var usual = Files.getPosixFilePermissions(probe);
     Files.delete(probe);
-    assertEquals(usual, Files.getPosixFilePermissions(out), "model permissions follow the umask, not 0600");
-    assertEquals(usual, Files.getPosixFilePermissions(report), "report permissions follow the umask, not 0600");
+    assertEquals(
+        usual, Files.getPosixFilePermissions(out), "model permissions follow the umask, not 0600");
+    assertEquals(
+        usual,
+        Files.getPosixFilePermissions(report),
+        "report permissions follow the umask, not 0600");
     ModelProto q = ModelIO.readProto(out);
     assertTrue(q.getGraph().getNodeCount() > 0);
     assertTrue(Json.MAPPER.readTree(report.toFile()).has("tensors"));

@@ -19,12 +19,25 @@ class ReportTest {
   @Test
   void reportListsEveryQuantizedTensorAndLayerError() throws Exception {
     Path model = dir.resolve("vit.onnx");
-    Files.write(model, TinyVit.build(TinyVit.Norm.FUSED, TinyVit.Gelu.ERF, TinyVit.Scale.MUL_Q, 2).toByteArray());
+    Files.write(
+        model,
+        TinyVit.build(TinyVit.Norm.FUSED, TinyVit.Gelu.ERF, TinyVit.Scale.MUL_Q, 2).toByteArray());
     TestData.random(dir, 8, 3, 8, 8);
     Path report = dir.resolve("r.json");
-    int code = Main.run(new PrintWriter(new StringWriter(), true), "convert", model.toString(), "--calib",
-        dir.resolve("random.npy").toString(), "-o", dir.resolve("q.onnx").toString(), "--report", report.toString(),
-        "--pts", "--lis", "--quiet");
+    int code =
+        Main.run(
+            new PrintWriter(new StringWriter(), true),
+            "convert",
+            model.toString(),
+            "--calib",
+            dir.resolve("random.npy").toString(),
+            "-o",
+            dir.resolve("q.onnx").toString(),
+            "--report",
+            report.toString(),
+            "--pts",
+            "--lis",
+            "--quiet");
     assertEquals(0, code);
     JsonNode r = Json.MAPPER.readTree(report.toFile());
     int weights = 0;

@@ -1,7 +1,5 @@
 package io.onnxq.convert;
 
-import io.onnxq.recipe.Settings;
-import io.onnxq.recipe.W8A8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,22 +14,28 @@ import io.onnxq.model.OnnxModel;
 import io.onnxq.pattern.VitPatternFinder;
 import io.onnxq.pattern.VitStructure;
 import io.onnxq.proto.Onnx.ModelProto;
+import io.onnxq.recipe.Settings;
+import io.onnxq.recipe.W8A8;
 import io.onnxq.testutil.TestData;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The real DeiT-Tiny from ../shared, on small slices of the shared images (full tables: examples/). */
+/**
+ * The real DeiT-Tiny from ../shared, on small slices of the shared images (full tables: examples/).
+ */
 class DeitTinyTest {
   static final Path MODEL = TestData.SHARED.resolve("models/deit_tiny_patch16_224.onnx");
 
   @BeforeAll
   static void needShared() {
     if (!TestData.sharedAvailable()) {
-      System.err.println("SKIPPED DeitTinyTest: ../shared (DeiT-Tiny and ImageNet images) is not beside the checkout");
+      System.err.println(
+          "SKIPPED DeitTinyTest: ../shared (DeiT-Tiny and ImageNet images) is not beside the checkout");
     }
-    Assumptions.assumeTrue(TestData.sharedAvailable(), "../shared with DeiT-Tiny and ImageNet images is absent");
+    Assumptions.assumeTrue(
+        TestData.sharedAvailable(), "../shared with DeiT-Tiny and ImageNet images is absent");
   }
 
   @Test
@@ -45,11 +49,14 @@ class DeitTinyTest {
 
   @Test
   void w8a8MinMaxAgreesWithFp32() {
-    Dataset calib = Datasets.open(TestData.SHARED.resolve("imagenet-val100"), Preprocess.DEIT, 224, null, 16);
-    Dataset eval = Datasets.open(TestData.SHARED.resolve("imagenet-sample"), Preprocess.DEIT, 224, null, 64);
+    Dataset calib =
+        Datasets.open(TestData.SHARED.resolve("imagenet-val100"), Preprocess.DEIT, 224, null, 16);
+    Dataset eval =
+        Datasets.open(TestData.SHARED.resolve("imagenet-sample"), Preprocess.DEIT, 224, null, 64);
     ModelProto fp32 = ModelIO.readProto(MODEL);
-    Converter.Result r = new Converter(W8A8.defaults(), Settings.DEFAULTS, Progress.SILENT)
-        .convert(new OnnxModel(fp32), calib, "deit-tiny");
+    Converter.Result r =
+        new Converter(W8A8.defaults(), Settings.DEFAULTS, Progress.SILENT)
+            .convert(new OnnxModel(fp32), calib, "deit-tiny");
     EvalResult e = new Evaluator(16, Progress.SILENT).evaluate(r.model(), fp32, eval);
     System.err.println("DeiT-Tiny W8A8 minmax, 16 calib images, 64 eval images: " + e.text());
     assertTrue(e.agreement() >= 90.0, "top-1 agreement " + e.agreement());

@@ -1,9 +1,5 @@
 package io.onnxq.convert;
 
-import io.onnxq.recipe.Emit;
-import io.onnxq.recipe.FqVit;
-import io.onnxq.recipe.Recipe;
-import io.onnxq.recipe.Settings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +14,10 @@ import io.onnxq.ops.CustomOps;
 import io.onnxq.ort.OrtModel;
 import io.onnxq.proto.Onnx.ModelProto;
 import io.onnxq.proto.Onnx.NodeProto;
+import io.onnxq.recipe.Emit;
+import io.onnxq.recipe.FqVit;
+import io.onnxq.recipe.Recipe;
+import io.onnxq.recipe.Settings;
 import io.onnxq.testutil.TestData;
 import io.onnxq.testutil.TinyVit;
 import io.onnxq.verify.Verifier;
@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** --pts / --lis conversions: stock ORT runs them, verify finds no mismatch, inline == functions. */
+/**
+ * --pts / --lis conversions: stock ORT runs them, verify finds no mismatch, inline == functions.
+ */
 class FqVitConversionTest {
   @TempDir Path dir;
 
@@ -36,7 +38,8 @@ class FqVitConversionTest {
     return convert(fp32, data, o, Settings.DEFAULTS);
   }
 
-  private static Converter.Result convert(ModelProto fp32, Dataset data, Recipe o, Settings settings) {
+  private static Converter.Result convert(
+      ModelProto fp32, Dataset data, Recipe o, Settings settings) {
     return new Converter(o, settings, Progress.SILENT).convert(new OnnxModel(fp32), data, "tiny");
   }
 
@@ -55,9 +58,17 @@ class FqVitConversionTest {
     assertEquals(5, count(q, "PtsLayerNorm"), "every LayerNorm is integer");
     assertEquals(2, count(q, "LogIntSoftmax"));
     assertEquals(2, count(q, "LogIntAttnMatMul"));
-    assertEquals(0, count(q, "Softmax") + count(q, "LayerNormalization") + count(q, "ReduceMean") - 1,
+    assertEquals(
+        0,
+        count(q, "Softmax") + count(q, "LayerNormalization") + count(q, "ReduceMean") - 1,
         "no float Softmax/LayerNorm left (one ReduceMean is the mean-pool head)");
-    assertEquals(21, q.getOpsetImportList().stream().filter(x -> x.getDomain().isEmpty()).findFirst().orElseThrow().getVersion());
+    assertEquals(
+        21,
+        q.getOpsetImportList().stream()
+            .filter(x -> x.getDomain().isEmpty())
+            .findFirst()
+            .orElseThrow()
+            .getVersion());
     assertEquals(3, q.getFunctionsCount());
 
     List<Verifier.OpResult> r = new Verifier(8, Progress.SILENT).verify(q, data);
@@ -71,20 +82,26 @@ class FqVitConversionTest {
 
   @Test
   void inlineEmitIsBitIdenticalToFunctions() {
-    ModelProto fp32 = TinyVit.build(TinyVit.Norm.FUSED, TinyVit.Gelu.ERF, TinyVit.Scale.DIV_AFTER, 2);
+    ModelProto fp32 =
+        TinyVit.build(TinyVit.Norm.FUSED, TinyVit.Gelu.ERF, TinyVit.Scale.DIV_AFTER, 2);
     Dataset data = TestData.random(dir, 16, 3, 8, 8);
     Recipe o = FqVit.of(ObserverKind.MINMAX, true, true);
     ModelProto functions = convert(fp32, data, o).model();
     ModelProto inline = convert(fp32, data, o, Settings.DEFAULTS.withEmit(Emit.INLINE)).model();
 
     assertEquals(0, inline.getFunctionsCount());
-    assertTrue(inline.getOpsetImportList().stream().noneMatch(x -> x.getDomain().equals(CustomOps.DOMAIN)));
-    assertTrue(inline.getGraph().getNodeList().stream().noneMatch(n -> n.getDomain().equals(CustomOps.DOMAIN)));
+    assertTrue(
+        inline.getOpsetImportList().stream()
+            .noneMatch(x -> x.getDomain().equals(CustomOps.DOMAIN)));
+    assertTrue(
+        inline.getGraph().getNodeList().stream()
+            .noneMatch(n -> n.getDomain().equals(CustomOps.DOMAIN)));
 
     Batches.Batch b = new Batches(data, 16).load(0);
     float[] a;
     float[] c;
-    try (OrtModel f = new OrtModel(functions); OrtModel i = new OrtModel(inline)) {
+    try (OrtModel f = new OrtModel(functions);
+        OrtModel i = new OrtModel(inline)) {
       a = f.run(b.data(), data.sampleShape(), b.count(), List.of("logits")).get("logits").floats();
       c = i.run(b.data(), data.sampleShape(), b.count(), List.of("logits")).get("logits").floats();
     }
@@ -93,7 +110,8 @@ class FqVitConversionTest {
 
   @Test
   void ptsAloneKeepsFloatSoftmaxWithUint8Probabilities() {
-    ModelProto fp32 = TinyVit.build(TinyVit.Norm.DECOMPOSED, TinyVit.Gelu.TANH, TinyVit.Scale.SPLIT_QK, 1);
+    ModelProto fp32 =
+        TinyVit.build(TinyVit.Norm.DECOMPOSED, TinyVit.Gelu.TANH, TinyVit.Scale.SPLIT_QK, 1);
     Dataset data = TestData.random(dir, 16, 3, 8, 8);
     ModelProto q = convert(fp32, data, FqVit.of(ObserverKind.MINMAX, true, false)).model();
     assertEquals(3, count(q, "PtsLayerNorm"));

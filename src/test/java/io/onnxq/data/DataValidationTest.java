@@ -32,7 +32,10 @@ class DataValidationTest {
       Path f = jpeg("long.jpg", wh[0], wh[1]);
       long t0 = System.nanoTime();
       OnnxqException e = assertThrows(OnnxqException.class, () -> ImageDecoder.decode(f));
-      assertTrue(e.getMessage().contains("long.jpg") && (e.getMessage().contains("too elongated") || e.getMessage().contains("too large")), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("long.jpg")
+              && (e.getMessage().contains("too elongated") || e.getMessage().contains("too large")),
+          e.getMessage());
       assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "refused quickly");
     }
     // 100:1 is still accepted and its short-side resize stays small.
@@ -68,12 +71,28 @@ class DataValidationTest {
 
   @Test
   void overflowingFirstClassIndexIsAnErrorNotAHeader() {
-    OnnxqException e = assertThrows(OnnxqException.class,
-        () -> labels("a.jpg\t99999999999999999999\na.jpg\t1\n", new ArrayList<>(), new ArrayList<>()));
-    assertTrue(e.getMessage().contains("line 1") && e.getMessage().contains("out of range"), e.getMessage());
-    e = assertThrows(OnnxqException.class,
-        () -> labels("file\tclass\na.jpg\t1\na.jpg\t-99999999999999999999\n", new ArrayList<>(), new ArrayList<>()));
-    assertTrue(e.getMessage().contains("line 3") && e.getMessage().contains("out of range"), e.getMessage());
+    OnnxqException e =
+        assertThrows(
+            OnnxqException.class,
+            () ->
+                labels(
+                    "a.jpg\t99999999999999999999\na.jpg\t1\n",
+                    new ArrayList<>(),
+                    new ArrayList<>()));
+    assertTrue(
+        e.getMessage().contains("line 1") && e.getMessage().contains("out of range"),
+        e.getMessage());
+    e =
+        assertThrows(
+            OnnxqException.class,
+            () ->
+                labels(
+                    "file\tclass\na.jpg\t1\na.jpg\t-99999999999999999999\n",
+                    new ArrayList<>(),
+                    new ArrayList<>()));
+    assertTrue(
+        e.getMessage().contains("line 3") && e.getMessage().contains("out of range"),
+        e.getMessage());
   }
 
   @Test
@@ -82,9 +101,13 @@ class DataValidationTest {
     List<Long> labels = new ArrayList<>();
     labels("file\tclass\na.jpg\t7\na.jpg\t+2\n", names, labels);
     assertEquals(List.of(7L, 2L), labels);
-    OnnxqException e = assertThrows(OnnxqException.class,
-        () -> labels("a.jpg\t1\na.jpg\tcat\n", new ArrayList<>(), new ArrayList<>()));
-    assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("not an integer"), e.getMessage());
+    OnnxqException e =
+        assertThrows(
+            OnnxqException.class,
+            () -> labels("a.jpg\t1\na.jpg\tcat\n", new ArrayList<>(), new ArrayList<>()));
+    assertTrue(
+        e.getMessage().contains("line 2") && e.getMessage().contains("not an integer"),
+        e.getMessage());
   }
 
   @Test
@@ -95,20 +118,27 @@ class DataValidationTest {
     NpyArray.writeFloat(f, v, new int[] {4, 6});
     Batches b = new Batches(new NpyDataset(f, null, 0), 3);
     OnnxqException e = assertThrows(OnnxqException.class, () -> b.forEach(x -> {}));
-    assertTrue(e.getMessage().contains("sample 2 (d.npy[2])") && e.getMessage().contains("NaN at element 5"),
+    assertTrue(
+        e.getMessage().contains("sample 2 (d.npy[2])")
+            && e.getMessage().contains("NaN at element 5"),
         e.getMessage());
   }
 
   @Test
   void overflowingNpyShape() throws Exception {
     Path f = dir.resolve("o.npy");
-    String header = "{'descr': '<f4', 'fortran_order': False, 'shape': (10000000, 10000000, 10000000), }";
+    String header =
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (10000000, 10000000, 10000000), }";
     StringBuilder h = new StringBuilder(header);
     while ((10 + h.length() + 1) % 64 != 0) h.append(' ');
     h.append('\n');
     byte[] hb = h.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(10 + hb.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    bb.put((byte) 0x93).put("NUMPY".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).put((byte) 1).put((byte) 0);
+    java.nio.ByteBuffer bb =
+        java.nio.ByteBuffer.allocate(10 + hb.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    bb.put((byte) 0x93)
+        .put("NUMPY".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))
+        .put((byte) 1)
+        .put((byte) 0);
     bb.putShort((short) hb.length).put(hb);
     Files.write(f, bb.array());
     OnnxqException e = assertThrows(OnnxqException.class, () -> NpyArray.read(f));

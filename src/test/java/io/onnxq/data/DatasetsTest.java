@@ -85,7 +85,8 @@ class DatasetsTest {
     Files.writeString(dir.resolve("labels.tsv"), "file\tclass\np.png\tseven\n");
     OnnxqException e =
         assertThrows(OnnxqException.class, () -> Datasets.open(dir, Preprocess.NONE, 32, null, 0));
-    assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("seven"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("line 2") && e.getMessage().contains("seven"), e.getMessage());
     Files.writeString(dir.resolve("labels.tsv"), "missing.png\t1\n");
     e = assertThrows(OnnxqException.class, () -> Datasets.open(dir, Preprocess.NONE, 32, null, 0));
     assertTrue(e.getMessage().contains("missing.png"), e.getMessage());
@@ -120,8 +121,7 @@ class DatasetsTest {
     NpyArray.writeLong(y, new long[9], new int[] {9});
     OnnxqException e =
         assertThrows(OnnxqException.class, () -> Datasets.open(x, Preprocess.NONE, 224, y, 0));
-    assertEquals(
-        "labels file " + y + " has 9 entries but data has 10 samples", e.getMessage());
+    assertEquals("labels file " + y + " has 9 entries but data has 10 samples", e.getMessage());
   }
 
   @Test
@@ -138,7 +138,8 @@ class DatasetsTest {
     assertTrue(wrong.getMessage().startsWith("calibration/evaluation data must be"));
     Path empty = Files.createDirectory(dir.resolve("empty"));
     OnnxqException none =
-        assertThrows(OnnxqException.class, () -> Datasets.open(empty, Preprocess.DEIT, 224, null, 0));
+        assertThrows(
+            OnnxqException.class, () -> Datasets.open(empty, Preprocess.DEIT, 224, null, 0));
     assertTrue(none.getMessage().startsWith("no images in"), none.getMessage());
     Path ints = dir.resolve("ints.npy");
     NpyArray.writeLong(ints, new long[4], new int[] {2, 2});
@@ -172,7 +173,8 @@ class DatasetsTest {
       assertNull(b.labels());
       for (int i = 0; i < b.count(); i++) {
         reds.add(Math.round(b.data()[i * len] * 255));
-        assertArrayEquals(ds.sample(b.start() + i), Arrays.copyOfRange(b.data(), i * len, (i + 1) * len));
+        assertArrayEquals(
+            ds.sample(b.start() + i), Arrays.copyOfRange(b.data(), i * len, (i + 1) * len));
       }
     }
     assertEquals(List.of(3, 3, 1), counts);
@@ -207,8 +209,7 @@ class DatasetsTest {
             return "failing";
           }
         };
-    OnnxqException e =
-        assertThrows(OnnxqException.class, () -> new Batches(failing, 2).load(0));
+    OnnxqException e = assertThrows(OnnxqException.class, () -> new Batches(failing, 2).load(0));
     assertEquals("cannot decode image bad.jpg: boom", e.getMessage());
   }
 

@@ -98,7 +98,10 @@ class NpyArrayTest {
     Path v2 = dir.resolve("v2.npy");
     Files.write(
         v2,
-        npy(2, "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 2), }", new byte[] {1, 2, 3, (byte) 255}));
+        npy(
+            2,
+            "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 2), }",
+            new byte[] {1, 2, 3, (byte) 255}));
     NpyArray b = NpyArray.read(v2);
     assertArrayEquals(new long[] {2, 2}, b.shape());
     assertArrayEquals(new long[] {1, 2, 3, 255}, b.asLongs());
@@ -120,7 +123,8 @@ class NpyArrayTest {
     byte[] all = Files.readAllBytes(f);
     Files.write(f, Arrays.copyOf(all, all.length - 4));
     OnnxqException e = assertThrows(OnnxqException.class, () -> NpyArray.read(f));
-    assertTrue(e.getMessage().contains("t.npy") && e.getMessage().contains("truncated"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("t.npy") && e.getMessage().contains("truncated"), e.getMessage());
   }
 
   @Test
@@ -128,7 +132,9 @@ class NpyArrayTest {
     Path f = dir.resolve("bad.npy");
     Files.writeString(f, "this is not a numpy file at all");
     OnnxqException e = assertThrows(OnnxqException.class, () -> NpyArray.read(f));
-    assertTrue(e.getMessage().contains("bad.npy") && e.getMessage().contains("not an npy"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("bad.npy") && e.getMessage().contains("not an npy"),
+        e.getMessage());
     Path tiny = dir.resolve("tiny.npy");
     Files.write(tiny, new byte[] {1, 2});
     assertThrows(OnnxqException.class, () -> NpyArray.read(tiny));
@@ -137,7 +143,8 @@ class NpyArrayTest {
   @Test
   void fortranOrderIsRejected() throws Exception {
     Path f = dir.resolve("f.npy");
-    Files.write(f, npy(1, "{'descr': '<i4', 'fortran_order': True, 'shape': (3,), }", ints(1, 2, 3)));
+    Files.write(
+        f, npy(1, "{'descr': '<i4', 'fortran_order': True, 'shape': (3,), }", ints(1, 2, 3)));
     OnnxqException e = assertThrows(OnnxqException.class, () -> NpyArray.read(f));
     assertTrue(e.getMessage().contains("fortran_order"), e.getMessage());
   }
@@ -145,13 +152,17 @@ class NpyArrayTest {
   @Test
   void unsupportedDtypeIsRejected() throws Exception {
     Path f = dir.resolve("d.npy");
-    Files.write(f, npy(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", new byte[8]));
+    Files.write(
+        f, npy(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", new byte[8]));
     OnnxqException e = assertThrows(OnnxqException.class, () -> NpyArray.read(f));
     assertTrue(e.getMessage().contains("d.npy") && e.getMessage().contains("<f8"), e.getMessage());
     Path be = dir.resolve("be.npy");
-    Files.write(be, npy(1, "{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }", new byte[4]));
+    Files.write(
+        be, npy(1, "{'descr': '>f4', 'fortran_order': False, 'shape': (1,), }", new byte[4]));
     assertTrue(
-        assertThrows(OnnxqException.class, () -> NpyArray.read(be)).getMessage().contains("big-endian"));
+        assertThrows(OnnxqException.class, () -> NpyArray.read(be))
+            .getMessage()
+            .contains("big-endian"));
   }
 
   @Test

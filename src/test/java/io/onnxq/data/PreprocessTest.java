@@ -62,7 +62,8 @@ class PreprocessTest {
     RgbImage r = Preprocess.resizeShortSide(landscape, 248);
     assertEquals(330, r.width()); // int(248 * 500 / 375) = int(330.67)
     assertEquals(248, r.height());
-    RgbImage portrait = Preprocess.resizeShortSide(BicubicResizeTest.constant(333, 500, 1, 2, 3), 248);
+    RgbImage portrait =
+        Preprocess.resizeShortSide(BicubicResizeTest.constant(333, 500, 1, 2, 3), 248);
     assertEquals(248, portrait.width());
     assertEquals(372, portrait.height()); // int(372.37)
   }

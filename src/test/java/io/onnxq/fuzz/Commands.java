@@ -14,20 +14,43 @@ final class Commands {
   }
 
   static FuzzCase inspect(FuzzCase c, Random r, Path model) {
-    return r.nextBoolean() ? c.args("inspect", model, "--json").expect(FuzzCase.Result.JSON) : c.args("inspect", model);
+    return r.nextBoolean()
+        ? c.args("inspect", model, "--json").expect(FuzzCase.Result.JSON)
+        : c.args("inspect", model);
   }
 
   static FuzzCase eval(FuzzCase c, Fixtures fx, Path model) {
     evalData(fx, c.dir);
-    return c.args("eval", model, "--data", c.dir.resolve("data.npy"), "--labels", c.dir.resolve("labels.npy"),
-        "--batch-size", 4, "--json").expect(FuzzCase.Result.JSON);
+    return c.args(
+            "eval",
+            model,
+            "--data",
+            c.dir.resolve("data.npy"),
+            "--labels",
+            c.dir.resolve("labels.npy"),
+            "--batch-size",
+            4,
+            "--json")
+        .expect(FuzzCase.Result.JSON);
   }
 
   /** A small convert (4 calibration samples) writing out.onnx into the case folder. */
   static FuzzCase convert(FuzzCase c, Path model, Path calib) {
     Path out = c.dir.resolve("out.onnx");
-    return c.args("convert", model, "--calib", calib, "--calib-count", 4, "--batch-size", 4, "-o", out, "--quiet")
-        .output(out).expect(FuzzCase.Result.MODEL);
+    return c.args(
+            "convert",
+            model,
+            "--calib",
+            calib,
+            "--calib-count",
+            4,
+            "--batch-size",
+            4,
+            "-o",
+            out,
+            "--quiet")
+        .output(out)
+        .expect(FuzzCase.Result.MODEL);
   }
 
   /** A model under test through inspect (most cases), eval or a small convert. */

@@ -16,7 +16,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
-/** Names, kinds, sizes and hashes of everything under a folder (links and FIFOs are not followed). */
+/**
+ * Names, kinds, sizes and hashes of everything under a folder (links and FIFOs are not followed).
+ */
 final class DirSnapshot {
   final Map<String, String> entries;
 

@@ -20,15 +20,18 @@ final class Fixtures {
 
   final byte[] vit;
   final byte[] tiny;
+
   /** Body of fmnist_test.npy for the first 16 samples (float32 little-endian). */
   final byte[] floats16;
+
   /** First 16 labels of fmnist_test_labels.npy. */
   final long[] labels16;
 
   Fixtures() {
     try {
       vit = Files.readAllBytes(TESTMODELS.resolve("vit_fmnist_op13.onnx"));
-      tiny = TinyVit.build(TinyVit.Norm.FUSED, TinyVit.Gelu.ERF, TinyVit.Scale.MUL_Q, 1).toByteArray();
+      tiny =
+          TinyVit.build(TinyVit.Norm.FUSED, TinyVit.Gelu.ERF, TinyVit.Scale.MUL_Q, 1).toByteArray();
       byte[] test = Files.readAllBytes(TESTMODELS.resolve("fmnist_test.npy"));
       int off = bodyOffset(test);
       floats16 = Arrays.copyOfRange(test, off, off + 16 * SAMPLE * 4);
@@ -54,7 +57,14 @@ final class Fixtures {
 
   /** A version-1 .npy file with the given header fields and raw body. */
   static byte[] npy(String descr, boolean fortran, String shape, byte[] body) {
-    String dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': " + shape + ", }";
+    String dict =
+        "{'descr': '"
+            + descr
+            + "', 'fortran_order': "
+            + (fortran ? "True" : "False")
+            + ", 'shape': "
+            + shape
+            + ", }";
     return npyRaw(dict, body);
   }
 

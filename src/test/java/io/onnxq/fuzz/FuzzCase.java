@@ -10,18 +10,27 @@ import java.util.List;
  */
 final class FuzzCase {
   /** What a successful run must have produced. */
-  enum Result { STDOUT, JSON, MODEL, NONE }
+  enum Result {
+    STDOUT,
+    JSON,
+    MODEL,
+    NONE
+  }
 
   final String kind;
   final String name;
   final Path dir;
   final List<String> args = new ArrayList<>();
+
   /** Paths a successful run may create or replace (with their missing parent folders). */
   final List<Path> outputs = new ArrayList<>();
+
   /** Reports (JSON files) a successful run must have written. */
   final List<Path> reports = new ArrayList<>();
+
   /** FIFOs that a hung reader may be blocked on; opened for writing after a timeout to free it. */
   final List<Path> fifos = new ArrayList<>();
+
   Result result = Result.STDOUT;
 
   FuzzCase(String kind, String name, Path dir) {

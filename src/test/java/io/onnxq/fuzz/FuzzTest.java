@@ -33,17 +33,17 @@ import org.junit.jupiter.api.io.TempDir;
  * Seeded fuzz suite over the command line, run in-process through {@link Main#run}.
  *
  * <p>Every case must end either with exit 0 and a valid result (JSON that parses, an ONNX file that
- * parses, a report that parses) and no exception text on stderr, or with a non-zero exit and exactly
- * one stderr line starting with {@code onnxq: error:} (no "Exception", "\tat ", "internal error" or
- * control characters).
- * Nothing in the case's folder may be created, changed or removed except the declared outputs of a
- * successful run. Each case has a timeout, so a hang (a FIFO, a huge allocation) is a failure.
+ * parses, a report that parses) and no exception text on stderr, or with a non-zero exit and
+ * exactly one stderr line starting with {@code onnxq: error:} (no "Exception", "\tat ", "internal
+ * error" or control characters). Nothing in the case's folder may be created, changed or removed
+ * except the declared outputs of a successful run. Each case has a timeout, so a hang (a FIFO, a
+ * huge allocation) is a failure.
  *
- * <p>Properties: {@code onnxq.fuzz.seed} (default 20261201), {@code onnxq.fuzz.cases} (300),
- * {@code onnxq.fuzz.timeout} (seconds per case, 30), {@code onnxq.fuzz.only} (comma-separated case
- * numbers to rerun), {@code onnxq.fuzz.kinds} (comma-separated: model, npy, image, option),
- * {@code onnxq.fuzz.verbose} (print every case). All failures are collected and
- * reported together at the end, one line each.
+ * <p>Properties: {@code onnxq.fuzz.seed} (default 20261201), {@code onnxq.fuzz.cases} (300), {@code
+ * onnxq.fuzz.timeout} (seconds per case, 30), {@code onnxq.fuzz.only} (comma-separated case numbers
+ * to rerun), {@code onnxq.fuzz.kinds} (comma-separated: model, npy, image, option), {@code
+ * onnxq.fuzz.verbose} (print every case). All failures are collected and reported together at the
+ * end, one line each.
  */
 class FuzzTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,11 +53,12 @@ class FuzzTest {
   private ExecutorService pool = newPool();
 
   private static ExecutorService newPool() {
-    return Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "fuzz-case");
-      t.setDaemon(true);
-      return t;
-    });
+    return Executors.newSingleThreadExecutor(
+        r -> {
+          Thread t = new Thread(r, "fuzz-case");
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   private record Outcome(int code, String out, String err, Throwable thrown) {}
@@ -76,8 +77,10 @@ class FuzzTest {
     for (String s : System.getProperty("onnxq.fuzz.kinds", "").split(",")) {
       if (!s.isBlank()) kinds.add(s.strip());
     }
-    System.out.printf("fuzz: seed %d, %d cases, %d s timeout per case (rerun: -Donnxq.fuzz.seed=%d"
-        + " -Donnxq.fuzz.cases=%d -Donnxq.fuzz.only=N)%n", seed, cases, timeout, seed, cases);
+    System.out.printf(
+        "fuzz: seed %d, %d cases, %d s timeout per case (rerun: -Donnxq.fuzz.seed=%d"
+            + " -Donnxq.fuzz.cases=%d -Donnxq.fuzz.only=N)%n",
+        seed, cases, timeout, seed, cases);
 
     Fixtures fx = new Fixtures();
     ModelFuzz models = new ModelFuzz(fx);
@@ -85,7 +88,8 @@ class FuzzTest {
     ImageFuzz images = new ImageFuzz(fx);
     OptionFuzz options = new OptionFuzz(fx);
 
-    Map<String, int[]> perKind = new TreeMap<>(); // kind -> {cases, failures, ok exits, error exits}
+    Map<String, int[]> perKind =
+        new TreeMap<>(); // kind -> {cases, failures, ok exits, error exits}
     List<String> failures = new ArrayList<>();
     Map<String, Integer> subKinds = new TreeMap<>();
     long start = System.nanoTime();
@@ -98,8 +102,12 @@ class FuzzTest {
       Path dir = Files.createDirectories(root.resolve(String.format("case%05d", i)));
       FuzzCase c;
       try {
-        c = pick < 40 ? models.make(r, dir) : pick < 65 ? npy.make(r, dir) : pick < 80 ? images.make(r, dir)
-            : options.make(r, dir);
+        c =
+            pick < 40
+                ? models.make(r, dir)
+                : pick < 65
+                    ? npy.make(r, dir)
+                    : pick < 80 ? images.make(r, dir) : options.make(r, dir);
       } catch (Exception e) {
         failures.add(String.format("#%d generator failed: %s", i, e));
         continue;
@@ -111,7 +119,9 @@ class FuzzTest {
       String problem = runCase(c, c.fifos.isEmpty() ? timeout : Math.min(timeout, FIFO_TIMEOUT));
       Set<String> rootAfter = listing(root);
       if (problem == null && !rootAfter.equals(rootBefore)) {
-        problem = "left files beside its folder: " + rootAfter.stream().filter(n -> !rootBefore.contains(n)).toList();
+        problem =
+            "left files beside its folder: "
+                + rootAfter.stream().filter(n -> !rootBefore.contains(n)).toList();
       }
       for (String n : rootAfter) {
         if (!rootBefore.contains(n)) DirSnapshot.deleteTree(root.resolve(n));
@@ -119,32 +129,56 @@ class FuzzTest {
       subKinds.merge(c.kind + "/" + subKind(c.name), 1, Integer::sum);
       Outcome o = last;
       if (o != null) stats[o.code == 0 ? 2 : 3]++;
-      String firstErr = o == null ? "" : o.err.lines().filter(l -> !l.isBlank()).findFirst().orElse("");
+      String firstErr =
+          o == null ? "" : o.err.lines().filter(l -> !l.isBlank()).findFirst().orElse("");
       if (problem != null) {
         stats[1]++;
-        failures.add(String.format("#%d %s: %s | exit %s | stderr: %s", i, c, problem,
-            o == null ? "-" : Integer.toString(o.code), firstErr.length() > 300 ? firstErr.substring(0, 300) : firstErr));
+        failures.add(
+            String.format(
+                "#%d %s: %s | exit %s | stderr: %s",
+                i,
+                c,
+                problem,
+                o == null ? "-" : Integer.toString(o.code),
+                firstErr.length() > 300 ? firstErr.substring(0, 300) : firstErr));
       }
       if (verbose || problem != null) {
-        System.out.printf("fuzz #%d %-55s %s %.1f s%s | %s%n", i, c, o == null ? "timeout" : "exit " + o.code,
-            (System.nanoTime() - t0) / 1e9, problem == null ? "" : "  FAIL: " + problem,
+        System.out.printf(
+            "fuzz #%d %-55s %s %.1f s%s | %s%n",
+            i,
+            c,
+            o == null ? "timeout" : "exit " + o.code,
+            (System.nanoTime() - t0) / 1e9,
+            problem == null ? "" : "  FAIL: " + problem,
             firstErr.length() > 200 ? firstErr.substring(0, 200) : firstErr);
       }
       DirSnapshot.deleteTree(dir);
     }
     double secs = (System.nanoTime() - start) / 1e9;
-    StringBuilder sum = new StringBuilder(String.format("fuzz: seed %d, %d cases in %.1f s;", seed, cases, secs));
-    perKind.forEach((k, v) -> sum.append(String.format(" %s %d (%d exit 0, %d errors, %d FAILED);", k, v[0], v[2], v[3], v[1])));
+    StringBuilder sum =
+        new StringBuilder(String.format("fuzz: seed %d, %d cases in %.1f s;", seed, cases, secs));
+    perKind.forEach(
+        (k, v) ->
+            sum.append(
+                String.format(
+                    " %s %d (%d exit 0, %d errors, %d FAILED);", k, v[0], v[2], v[3], v[1])));
     System.out.println(sum);
     System.out.println("fuzz: sub-kinds " + subKinds);
     if (!failures.isEmpty()) {
-      fail(failures.size() + " failing fuzz case(s), seed " + seed + ":\n  " + String.join("\n  ", failures));
+      fail(
+          failures.size()
+              + " failing fuzz case(s), seed "
+              + seed
+              + ":\n  "
+              + String.join("\n  ", failures));
     }
   }
 
   private Outcome last;
 
-  /** Well-mixed per-case seed (java.util.Random's first draws are correlated for adjacent seeds). */
+  /**
+   * Well-mixed per-case seed (java.util.Random's first draws are correlated for adjacent seeds).
+   */
   static long caseSeed(long seed, int i) {
     long z = seed * 0x9E3779B97F4A7C15L + (i + 1) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 33)) * 0xFF51AFD7ED558CCDL;
@@ -161,12 +195,16 @@ class FuzzTest {
     }
   }
 
-  /** The case name up to its first parameter: "truncate@123" -> "truncate", "label=5[vit]" -> "label". */
+  /**
+   * The case name up to its first parameter: "truncate@123" -> "truncate", "label=5[vit]" ->
+   * "label".
+   */
   static String subKind(String name) {
     int end = name.length();
     for (int i = 0; i < name.length(); i++) {
       char ch = name.charAt(i);
-      boolean valueFollows = ch == '=' && i + 1 < name.length() && !Character.isLetter(name.charAt(i + 1));
+      boolean valueFollows =
+          ch == '=' && i + 1 < name.length() && !Character.isLetter(name.charAt(i + 1));
       if (ch == '@' || ch == '[' || valueFollows || Character.isDigit(ch) && i > 0) {
         end = i;
         break;
@@ -192,12 +230,15 @@ class FuzzTest {
     System.setOut(out);
     System.setErr(err);
     try {
-      f = pool.submit(() -> {
-        PrintWriter w = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
-        int rc = Main.run(w, args);
-        w.flush();
-        return rc;
-      });
+      f =
+          pool.submit(
+              () -> {
+                PrintWriter w =
+                    new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+                int rc = Main.run(w, args);
+                w.flush();
+                return rc;
+              });
       try {
         code = f.get(timeout, TimeUnit.SECONDS);
       } catch (TimeoutException e) {
@@ -217,7 +258,12 @@ class FuzzTest {
       System.setOut(oldOut);
       System.setErr(oldErr);
     }
-    Outcome o = new Outcome(code, outBuf.toString(StandardCharsets.UTF_8), errBuf.toString(StandardCharsets.UTF_8), thrown);
+    Outcome o =
+        new Outcome(
+            code,
+            outBuf.toString(StandardCharsets.UTF_8),
+            errBuf.toString(StandardCharsets.UTF_8),
+            thrown);
     last = o;
     if (thrown != null) return "Main.run threw " + thrown;
     List<String> errLines = o.err.lines().filter(l -> !l.isBlank()).toList();
@@ -232,7 +278,8 @@ class FuzzTest {
     }
     List<String> changes = DirSnapshot.of(c.dir).diff(before, allowed);
     if (!changes.isEmpty()) {
-      return (code == 0 ? "succeeded but " : "failed and ") + "left the folder changed: "
+      return (code == 0 ? "succeeded but " : "failed and ")
+          + "left the folder changed: "
           + String.join(", ", changes.subList(0, Math.min(5, changes.size())));
     }
     if (code == 0) {
@@ -240,10 +287,13 @@ class FuzzTest {
       return checkResult(c, o);
     }
     if (errLines.size() != 1) {
-      return errLines.size() + " stderr lines instead of one" + (bad == null ? "" : " (one looks internal: " + bad.strip() + ")");
+      return errLines.size()
+          + " stderr lines instead of one"
+          + (bad == null ? "" : " (one looks internal: " + bad.strip() + ")");
     }
     if (bad != null) return "error with internal text: " + bad;
-    if (!errLines.get(0).startsWith("onnxq: error:")) return "stderr line does not start with 'onnxq: error:'";
+    if (!errLines.get(0).startsWith("onnxq: error:"))
+      return "stderr line does not start with 'onnxq: error:'";
     if (errLines.get(0).chars().anyMatch(ch -> ch < 0x20 && ch != '\t' || ch == 0x7f)) {
       return "control characters in the error line (raw input echoed)";
     }
@@ -251,7 +301,9 @@ class FuzzTest {
   }
 
   static boolean looksInternal(String line) {
-    return line.contains("Exception") || line.contains("\tat ") || line.contains("internal error")
+    return line.contains("Exception")
+        || line.contains("\tat ")
+        || line.contains("internal error")
         || line.contains("Error:") && !line.startsWith("onnxq: error:");
   }
 
@@ -262,15 +314,17 @@ class FuzzTest {
         case MODEL -> {
           for (Path p : c.outputs) {
             if (c.reports.contains(p)) continue;
-            if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) return "exit 0 but no output " + c.dir.relativize(p);
+            if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+              return "exit 0 but no output " + c.dir.relativize(p);
             ModelProto m = ModelProto.parseFrom(Files.readAllBytes(p));
-            if (!m.hasGraph() || m.getGraph().getNodeCount() == 0) return "exit 0 but output has no graph";
+            if (!m.hasGraph() || m.getGraph().getNodeCount() == 0)
+              return "exit 0 but output has no graph";
           }
         }
         case STDOUT -> {
           if (o.out.isBlank()) return "exit 0 but nothing on stdout";
         }
-        default -> { }
+        default -> {}
       }
       for (Path p : c.reports) {
         if (!Files.isRegularFile(p)) return "exit 0 but no report " + c.dir.relativize(p);
@@ -284,13 +338,16 @@ class FuzzTest {
 
   /** Frees a reader blocked opening a FIFO by opening its write end (from a daemon thread). */
   private static void unblock(Path fifo) {
-    Thread t = new Thread(() -> {
-      try (FileOutputStream os = new FileOutputStream(fifo.toFile())) {
-        os.flush();
-      } catch (Exception ignored) {
-        // nothing was waiting, or the FIFO is gone
-      }
-    }, "fuzz-unblock");
+    Thread t =
+        new Thread(
+            () -> {
+              try (FileOutputStream os = new FileOutputStream(fifo.toFile())) {
+                os.flush();
+              } catch (Exception ignored) {
+                // nothing was waiting, or the FIFO is gone
+              }
+            },
+            "fuzz-unblock");
     t.setDaemon(true);
     t.start();
   }

@@ -15,7 +15,10 @@ import java.util.Random;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
-/** Image folders with broken, odd or huge images and broken labels.tsv, run on a TinyVit (3x8x8, 5 classes). */
+/**
+ * Image folders with broken, odd or huge images and broken labels.tsv, run on a TinyVit (3x8x8, 5
+ * classes).
+ */
 final class ImageFuzz {
   private final Fixtures fx;
 
@@ -26,7 +29,8 @@ final class ImageFuzz {
   static byte[] encode(BufferedImage img, String format) {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      if (!ImageIO.write(img, format, out)) throw new IllegalStateException("no writer for " + format);
+      if (!ImageIO.write(img, format, out))
+        throw new IllegalStateException("no writer for " + format);
       return out.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -60,7 +64,9 @@ final class ImageFuzz {
     String pre = pick(r, "none", "vit", "deit");
     int extra = pre.equals("none") ? 0 : 9; // 'none' takes images at the model's size only
     for (int i = 0; i < 4; i++) {
-      BufferedImage img = randomImage(r, 8 + r.nextInt(1 + extra), 8 + r.nextInt(1 + extra), BufferedImage.TYPE_INT_RGB);
+      BufferedImage img =
+          randomImage(
+              r, 8 + r.nextInt(1 + extra), 8 + r.nextInt(1 + extra), BufferedImage.TYPE_INT_RGB);
       files[i] = encode(img, names[i].endsWith("png") ? "png" : "jpg");
     }
     StringBuilder tsv = new StringBuilder();
@@ -83,7 +89,10 @@ final class ImageFuzz {
     } else if (k < 31) {
       boolean tall = r.nextBoolean();
       name = tall ? "wide-20000x1" : "tall-1x20000";
-      files[0] = encode(randomImage(r, tall ? 20000 : 1, tall ? 1 : 20000, BufferedImage.TYPE_INT_RGB), "png");
+      files[0] =
+          encode(
+              randomImage(r, tall ? 20000 : 1, tall ? 1 : 20000, BufferedImage.TYPE_INT_RGB),
+              "png");
     } else if (k < 36) {
       name = "zero-byte-" + names[victim];
       files[victim] = new byte[0];
@@ -101,30 +110,85 @@ final class ImageFuzz {
       name = "png-claims-" + w + "x" + h;
       files[0] = lyingPng(r, w, h);
     } else if (k < 56) {
-      int type = pick(r, BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_USHORT_GRAY, BufferedImage.TYPE_INT_ARGB,
-          BufferedImage.TYPE_BYTE_BINARY, BufferedImage.TYPE_BYTE_INDEXED, BufferedImage.TYPE_USHORT_565_RGB);
+      int type =
+          pick(
+              r,
+              BufferedImage.TYPE_BYTE_GRAY,
+              BufferedImage.TYPE_USHORT_GRAY,
+              BufferedImage.TYPE_INT_ARGB,
+              BufferedImage.TYPE_BYTE_BINARY,
+              BufferedImage.TYPE_BYTE_INDEXED,
+              BufferedImage.TYPE_USHORT_565_RGB);
       name = "png-type" + type;
       files[0] = encode(randomImage(r, 8, 8, type), "png");
     } else if (k < 82) {
-      String bad = pick(r, "5", "1000", "-1", "99999999999999999999", "9223372036854775807", "-9223372036854775808",
-          "2147483648", "cat", "1.5", "0x3", "", " ", "1e2", "+1", "３", "1 2");
+      String bad =
+          pick(
+              r,
+              "5",
+              "1000",
+              "-1",
+              "99999999999999999999",
+              "9223372036854775807",
+              "-9223372036854775808",
+              "2147483648",
+              "cat",
+              "1.5",
+              "0x3",
+              "",
+              " ",
+              "1e2",
+              "+1",
+              "３",
+              "1 2");
       name = "label=" + bad;
       labels = labels.replace("c.png\t2", "c.png\t" + bad);
     } else if (k < 92) {
       int v = r.nextInt(10);
-      name = switch (v) {
-        case 0 -> { labels = ""; yield "labels-empty"; }
-        case 1 -> { labels = "file\tclass\n"; yield "labels-header-only"; }
-        case 2 -> { labels = labels.replace("\n", "\r\n"); yield "labels-crlf"; }
-        case 3 -> { labels = "\uFEFF" + labels; yield "labels-bom"; }
-        case 4 -> { labels = labels.replace("b.jpg", "missing.jpg"); yield "labels-missing-file"; }
-        case 5 -> { labels = labels.replace("b.jpg", "../outside.png"); yield "labels-dotdot"; }
-        case 6 -> { labels = labels.replace("b.jpg", dir.resolve("outside.png").toAbsolutePath().toString());
-          yield "labels-absolute"; }
-        case 7 -> { labels = labels.replace("\t", " "); yield "labels-spaces"; }
-        case 8 -> { labels = labels.replace("b.jpg", "sub"); yield "labels-folder"; }
-        default -> { labels = labels.replace("c.png\t2", "c.png"); yield "labels-one-column"; }
-      };
+      name =
+          switch (v) {
+            case 0 -> {
+              labels = "";
+              yield "labels-empty";
+            }
+            case 1 -> {
+              labels = "file\tclass\n";
+              yield "labels-header-only";
+            }
+            case 2 -> {
+              labels = labels.replace("\n", "\r\n");
+              yield "labels-crlf";
+            }
+            case 3 -> {
+              labels = "\uFEFF" + labels;
+              yield "labels-bom";
+            }
+            case 4 -> {
+              labels = labels.replace("b.jpg", "missing.jpg");
+              yield "labels-missing-file";
+            }
+            case 5 -> {
+              labels = labels.replace("b.jpg", "../outside.png");
+              yield "labels-dotdot";
+            }
+            case 6 -> {
+              labels =
+                  labels.replace("b.jpg", dir.resolve("outside.png").toAbsolutePath().toString());
+              yield "labels-absolute";
+            }
+            case 7 -> {
+              labels = labels.replace("\t", " ");
+              yield "labels-spaces";
+            }
+            case 8 -> {
+              labels = labels.replace("b.jpg", "sub");
+              yield "labels-folder";
+            }
+            default -> {
+              labels = labels.replace("c.png\t2", "c.png");
+              yield "labels-one-column";
+            }
+          };
     } else if (k < 95) {
       name = "no-labels";
       writeLabels = false;
@@ -136,18 +200,48 @@ final class ImageFuzz {
     }
     for (int i = 0; i < files.length; i++) Fixtures.write(imgs.resolve(names[i]), files[i]);
     Files.createDirectories(imgs.resolve("sub"));
-    Fixtures.write(dir.resolve("outside.png"), encode(randomImage(r, 8, 8, BufferedImage.TYPE_INT_RGB), "png"));
-    if (writeLabels) Files.write(imgs.resolve("labels.tsv"), labels.getBytes(StandardCharsets.UTF_8));
+    Fixtures.write(
+        dir.resolve("outside.png"),
+        encode(randomImage(r, 8, 8, BufferedImage.TYPE_INT_RGB), "png"));
+    if (writeLabels)
+      Files.write(imgs.resolve("labels.tsv"), labels.getBytes(StandardCharsets.UTF_8));
     Path model = dir.resolve("tiny.onnx");
     Fixtures.write(model, fx.tiny);
     FuzzCase c = new FuzzCase("image", name + "[" + pre + "]", dir);
     if (r.nextInt(4) > 0) {
-      c.args("eval", model, "--data", imgs, "--image-size", 8, "--preprocess", pre, "--batch-size", 2, "--json");
+      c.args(
+          "eval",
+          model,
+          "--data",
+          imgs,
+          "--image-size",
+          8,
+          "--preprocess",
+          pre,
+          "--batch-size",
+          2,
+          "--json");
       if (!writeLabels) c.args("--ref", model);
       return c.expect(FuzzCase.Result.JSON);
     }
     Path out = dir.resolve("out.onnx");
-    return c.args("convert", model, "--calib", imgs, "--image-size", 8, "--preprocess", pre, "--calib-count", 4,
-        "--batch-size", 2, "-o", out, "--quiet").output(out).expect(FuzzCase.Result.MODEL);
+    return c.args(
+            "convert",
+            model,
+            "--calib",
+            imgs,
+            "--image-size",
+            8,
+            "--preprocess",
+            pre,
+            "--calib-count",
+            4,
+            "--batch-size",
+            2,
+            "-o",
+            out,
+            "--quiet")
+        .output(out)
+        .expect(FuzzCase.Result.MODEL);
   }
 }

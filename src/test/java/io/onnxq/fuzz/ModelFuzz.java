@@ -95,7 +95,11 @@ final class ModelFuzz {
    */
   private ModelProto oddName(Random r, boolean dangling) {
     GraphProto.Builder g = vit.getGraph().toBuilder();
-    String odd = new String[] {"a\nb", "x\n\tat fake.Frame(Fake.java:1)", "cr\rlf", "esc\u001b[31mred", "nul\0byte"}[r.nextInt(5)];
+    String odd =
+        new String[] {
+              "a\nb", "x\n\tat fake.Frame(Fake.java:1)", "cr\rlf", "esc\u001b[31mred", "nul\0byte"
+            }
+            [r.nextInt(5)];
     NodeProto.Builder n;
     do {
       n = g.getNodeBuilder(r.nextInt(g.getNodeCount()));
@@ -104,16 +108,22 @@ final class ModelFuzz {
     n.setInput(0, old + odd);
     if (!dangling) {
       for (NodeProto.Builder p : g.getNodeBuilderList()) {
-        for (int o = 0; o < p.getOutputCount(); o++) if (p.getOutput(o).equals(old)) p.setOutput(o, old + odd);
-        for (int o = 0; o < p.getInputCount(); o++) if (p.getInput(o).equals(old)) p.setInput(o, old + odd);
+        for (int o = 0; o < p.getOutputCount(); o++)
+          if (p.getOutput(o).equals(old)) p.setOutput(o, old + odd);
+        for (int o = 0; o < p.getInputCount(); o++)
+          if (p.getInput(o).equals(old)) p.setInput(o, old + odd);
       }
-      for (TensorProto.Builder t : g.getInitializerBuilderList()) if (t.getName().equals(old)) t.setName(old + odd);
+      for (TensorProto.Builder t : g.getInitializerBuilderList())
+        if (t.getName().equals(old)) t.setName(old + odd);
       for (var v : g.getInputBuilderList()) if (v.getName().equals(old)) v.setName(old + odd);
     }
     return vit.toBuilder().setGraph(g).build();
   }
 
-  /** Offsets near the start (nodes) or end (inputs/outputs) of the file more often than in the weights. */
+  /**
+   * Offsets near the start (nodes) or end (inputs/outputs) of the file more often than in the
+   * weights.
+   */
   private static int biasedOffset(Random r, int len) {
     int p = r.nextInt(10);
     if (p < 4) return r.nextInt(Math.min(len, 8192));
@@ -195,8 +205,14 @@ final class ModelFuzz {
       }
       case 9 -> {
         name = "length-oversized";
-        length = new String[] {"4294967296", "9223372036854775807", Long.toString(raw.length + 4L),
-            "99999999999999999999"}[r.nextInt(4)];
+        length =
+            new String[] {
+                  "4294967296",
+                  "9223372036854775807",
+                  Long.toString(raw.length + 4L),
+                  "99999999999999999999"
+                }
+                [r.nextInt(4)];
       }
       case 10 -> {
         name = "length-short";
@@ -218,7 +234,11 @@ final class ModelFuzz {
       }
       case 14 -> {
         name = "location-system";
-        location = new String[] {"/etc/hostname", "/dev/zero", "/proc/self/environ", "../../../../etc/passwd"}[r.nextInt(4)];
+        location =
+            new String[] {
+                  "/etc/hostname", "/dev/zero", "/proc/self/environ", "../../../../etc/passwd"
+                }
+                [r.nextInt(4)];
       }
       case 15 -> {
         name = "no-location";
@@ -226,15 +246,19 @@ final class ModelFuzz {
       }
       default -> {
         name = "location-nul-or-odd";
-        location = new String[] {"weights.bin\0x", "wei\nghts.bin", "./weights.bin", "sub/../weights.bin"}[r.nextInt(4)];
+        location =
+            new String[] {"weights.bin\0x", "wei\nghts.bin", "./weights.bin", "sub/../weights.bin"}
+                [r.nextInt(4)];
         Files.createDirectories(m.resolve("sub"));
       }
     }
     if (writeFile) Fixtures.write(m.resolve("weights.bin"), file);
-    TensorProto.Builder e = t.toBuilder().clearRawData().setDataLocation(TensorProto.DataLocation.EXTERNAL);
+    TensorProto.Builder e =
+        t.toBuilder().clearRawData().setDataLocation(TensorProto.DataLocation.EXTERNAL);
     if (location != null) e.addExternalData(kv("location", location));
     if (r.nextInt(8) != 0) e.addExternalData(kv("offset", offset));
-    if (r.nextInt(8) != 0 || !length.equals(Integer.toString(raw.length))) e.addExternalData(kv("length", length));
+    if (r.nextInt(8) != 0 || !length.equals(Integer.toString(raw.length)))
+      e.addExternalData(kv("length", length));
     return new Ext(prefix + "-" + name, e.build(), fifo);
   }
 
@@ -258,11 +282,17 @@ final class ModelFuzz {
         break;
       }
     }
-    NodeProto constant = NodeProto.newBuilder().setOpType("Constant").setName("fuzz_constant")
-        .addOutput(x.tensor.getName())
-        .addAttribute(AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR)
-            .setT(x.tensor))
-        .build();
+    NodeProto constant =
+        NodeProto.newBuilder()
+            .setOpType("Constant")
+            .setName("fuzz_constant")
+            .addOutput(x.tensor.getName())
+            .addAttribute(
+                AttributeProto.newBuilder()
+                    .setName("value")
+                    .setType(AttributeProto.AttributeType.TENSOR)
+                    .setT(x.tensor))
+            .build();
     g.addNode(0, constant);
     Fixtures.write(model, vit.toBuilder().setGraph(g).build().toByteArray());
     return finish(r, dir, model, x);

@@ -41,17 +41,35 @@ final class NpyFuzz {
       name = "magic@" + at;
       data[at] ^= (byte) (1 + r.nextInt(255));
     } else if (k < 33) {
-      String d = pick(r, "<f8", "<i4", "|u1", ">f4", "<f2", "|b1", "<c8", "O", "xyz", "<U8", "", "<f4'", "f4", "=f4");
+      String d =
+          pick(
+              r, "<f8", "<i4", "|u1", ">f4", "<f2", "|b1", "<c8", "O", "xyz", "<U8", "", "<f4'",
+              "f4", "=f4");
       name = "dtype=" + d;
       data = Fixtures.npy(d, false, "(4, 1, 28, 28)", fx.samples(n));
     } else if (k < 36) {
       name = "fortran";
       data = Fixtures.npy("<f4", true, "(4, 1, 28, 28)", fx.samples(n));
     } else if (k < 46) {
-      String s = pick(r, "(2147483648, 1, 28, 28)", "(99999999999999999999, 1, 28, 28)", "(4, 1, 28, 99999999999)",
-          "(-4, 1, 28, 28)", "(1000000, 1000000, 28, 28)", "(4611686018427387904, 4, 28, 28)", "(4, 1, 28, 28",
-          "'abc'", "(4, 1, -28, -28)", "(4, 1, 28, 28, 1)", "(4, 1, 28)", "()", "(0, 1, 28, 28)", "(4, 1, 0, 28)",
-          "(2, 1, 28, 28)", "(3037000500, 3037000500, 1, 1)");
+      String s =
+          pick(
+              r,
+              "(2147483648, 1, 28, 28)",
+              "(99999999999999999999, 1, 28, 28)",
+              "(4, 1, 28, 99999999999)",
+              "(-4, 1, 28, 28)",
+              "(1000000, 1000000, 28, 28)",
+              "(4611686018427387904, 4, 28, 28)",
+              "(4, 1, 28, 28",
+              "'abc'",
+              "(4, 1, -28, -28)",
+              "(4, 1, 28, 28, 1)",
+              "(4, 1, 28)",
+              "()",
+              "(0, 1, 28, 28)",
+              "(4, 1, 0, 28)",
+              "(2, 1, 28, 28)",
+              "(3037000500, 3037000500, 1, 1)");
       name = "shape=" + s;
       data = Fixtures.npy("<f4", false, s, fx.samples(n));
     } else if (k < 50) {
@@ -65,15 +83,26 @@ final class NpyFuzz {
     } else if (k < 55) {
       String odd = pick(r, "\n", "\r\n", "\n\tat fake.Frame(Fake.java:1)\n", "\u001b[2J");
       name = "header-control-chars";
-      data = Fixtures.npyRaw("{'descr': '<f4" + odd + "', 'fortran_order': False, 'shape': (4, 1, 28, 28), }", fx.samples(n));
+      data =
+          Fixtures.npyRaw(
+              "{'descr': '<f4" + odd + "', 'fortran_order': False, 'shape': (4, 1, 28, 28), }",
+              fx.samples(n));
     } else if (k < 58) {
       int at = 10 + r.nextInt(header - 10);
       int len = Math.min(1 + r.nextInt(16), header - at);
       for (int i = 0; i < len; i++) data[at + i] = (byte) r.nextInt(256);
       name = "header-garbage@" + at;
     } else if (k < 68) {
-      float v = pick(r, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MAX_VALUE, -Float.MAX_VALUE,
-          Float.MIN_VALUE, 1e30f);
+      float v =
+          pick(
+              r,
+              Float.NaN,
+              Float.POSITIVE_INFINITY,
+              Float.NEGATIVE_INFINITY,
+              Float.MAX_VALUE,
+              -Float.MAX_VALUE,
+              Float.MIN_VALUE,
+              1e30f);
       boolean all = r.nextBoolean();
       ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
       int count = all ? n * Fixtures.SAMPLE : 1 + r.nextInt(20);
@@ -83,10 +112,20 @@ final class NpyFuzz {
       }
       name = "values=" + v + (all ? "-all" : "-x" + count);
     } else if (k < 78) {
-      String s = pick(r, "(4, 3, 28, 28)", "(4, 1, 14, 14)", "(4, 784)", "(784,)", "(4, 1, 32, 32)", "(4, 28, 28, 1)",
-          "(1, 4, 1, 28, 28)", "(16, 1, 14, 14)");
+      String s =
+          pick(
+              r,
+              "(4, 3, 28, 28)",
+              "(4, 1, 14, 14)",
+              "(4, 784)",
+              "(784,)",
+              "(4, 1, 32, 32)",
+              "(4, 28, 28, 1)",
+              "(1, 4, 1, 28, 28)",
+              "(16, 1, 14, 14)");
       int count = 1;
-      for (String d : s.replaceAll("[() ]", "").split(",")) if (!d.isEmpty()) count *= Integer.parseInt(d);
+      for (String d : s.replaceAll("[() ]", "").split(","))
+        if (!d.isEmpty()) count *= Integer.parseInt(d);
       name = "mismatch=" + s;
       data = Fixtures.npy("<f4", false, s, Arrays.copyOf(fx.floats16, count * 4));
     } else if (k < 92) {
@@ -152,7 +191,16 @@ final class NpyFuzz {
     Path model = dir.resolve("model.onnx");
     Fixtures.write(model, fx.vit);
     if (labelCase || r.nextInt(10) < 7) {
-      return c.args("eval", model, "--data", dataPath, "--labels", labelsPath, "--batch-size", 4, "--json")
+      return c.args(
+              "eval",
+              model,
+              "--data",
+              dataPath,
+              "--labels",
+              labelsPath,
+              "--batch-size",
+              4,
+              "--json")
           .expect(FuzzCase.Result.JSON);
     }
     return Commands.convert(c, model, dataPath);

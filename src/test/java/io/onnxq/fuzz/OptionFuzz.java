@@ -39,7 +39,8 @@ final class OptionFuzz {
       c.args("bench", model, "--data", data, "--runs", 1, "--warmup", 0, opt, num);
     } else if (k < 28) {
       c = new FuzzCase("option", "calib-count=" + num, dir);
-      c.args("convert", model, "--calib", calib, "--calib-count", num, "-o", out, "--quiet").output(out)
+      c.args("convert", model, "--calib", calib, "--calib-count", num, "-o", out, "--quiet")
+          .output(out)
           .expect(FuzzCase.Result.MODEL);
     } else if (k < 32) {
       String opt = pick(r, "--calib-count", "--batch-size");
@@ -49,8 +50,17 @@ final class OptionFuzz {
       c = new FuzzCase("option", "eval-limit=" + num, dir);
       eval(c, model, data, labels).args("--limit", num);
     } else if (k < 40) {
-      String opt = pick(r, "--image-size", "--preprocess", "--method", "--weight-range", "--emit", "--wbits",
-          "--abits", "--attn-bits");
+      String opt =
+          pick(
+              r,
+              "--image-size",
+              "--preprocess",
+              "--method",
+              "--weight-range",
+              "--emit",
+              "--wbits",
+              "--abits",
+              "--attn-bits");
       String v = pick(r, num, "bogus", "DEIT", "4", "16");
       c = new FuzzCase("option", "convert" + opt + "=" + v, dir);
       convert(c, model, calib, out).args(opt, v);
@@ -72,11 +82,32 @@ final class OptionFuzz {
       c.args(opt);
     } else if (k < 58) {
       c = new FuzzCase("option", "o=model", dir);
-      c.args("convert", model, "--calib", calib, "--calib-count", 4, "--batch-size", 4, "-o",
-          r.nextBoolean() ? model : dir.resolve(".").resolve("model.onnx"), "--quiet");
+      c.args(
+          "convert",
+          model,
+          "--calib",
+          calib,
+          "--calib-count",
+          4,
+          "--batch-size",
+          4,
+          "-o",
+          r.nextBoolean() ? model : dir.resolve(".").resolve("model.onnx"),
+          "--quiet");
     } else if (k < 62) {
       c = new FuzzCase("option", "o=calib", dir);
-      c.args("convert", model, "--calib", calib, "--calib-count", 4, "--batch-size", 4, "-o", calib, "--quiet");
+      c.args(
+          "convert",
+          model,
+          "--calib",
+          calib,
+          "--calib-count",
+          4,
+          "--batch-size",
+          4,
+          "-o",
+          calib,
+          "--quiet");
     } else if (k < 66) {
       c = new FuzzCase("option", "report=o", dir);
       convert(c, model, calib, out).args("--report", out);
@@ -87,8 +118,20 @@ final class OptionFuzz {
     } else if (k < 75) {
       Path deep = dir.resolve("missing").resolve(r.nextBoolean() ? "out.onnx" : "x/out.onnx");
       c = new FuzzCase("option", "o-missing-dir", dir);
-      c.args("convert", model, "--calib", calib, "--calib-count", 4, "--batch-size", 4, "-o", deep, "--quiet")
-          .output(deep).expect(FuzzCase.Result.MODEL);
+      c.args(
+              "convert",
+              model,
+              "--calib",
+              calib,
+              "--calib-count",
+              4,
+              "--batch-size",
+              4,
+              "-o",
+              deep,
+              "--quiet")
+          .output(deep)
+          .expect(FuzzCase.Result.MODEL);
     } else if (k < 78) {
       Path rep = dir.resolve("nodir").resolve("r.json");
       c = new FuzzCase("option", "report-missing-dir", dir);
@@ -98,23 +141,69 @@ final class OptionFuzz {
       Files.writeString(dir.resolve("file"), "x");
       int w = r.nextInt(4);
       Files.createDirectories(dir.resolve("outdir").resolve("inner"));
-      Path o = new Path[] {dir.resolve("outdir"), dir.resolve("outdir").resolve("inner"), dir.resolve("file").resolve("out.onnx"),
-          Path.of("/proc/out.onnx")}[w];
-      c = new FuzzCase("option", "o=" + new String[] {"existing-folder", "nested-folder", "under-a-file", "/proc"}[w], dir);
-      c.args("convert", model, "--calib", calib, "--calib-count", 4, "--batch-size", 4, "-o", o, "--quiet");
+      Path o =
+          new Path[] {
+                dir.resolve("outdir"),
+                dir.resolve("outdir").resolve("inner"),
+                dir.resolve("file").resolve("out.onnx"),
+                Path.of("/proc/out.onnx")
+              }
+              [w];
+      c =
+          new FuzzCase(
+              "option",
+              "o=" + new String[] {"existing-folder", "nested-folder", "under-a-file", "/proc"}[w],
+              dir);
+      c.args(
+          "convert",
+          model,
+          "--calib",
+          calib,
+          "--calib-count",
+          4,
+          "--batch-size",
+          4,
+          "-o",
+          o,
+          "--quiet");
     } else if (k < 86) {
-      String[][] misc = {{}, {"--help"}, {"--version"}, {"convert", model.toString()}, {"eval", model.toString()},
-          {"inspect"}, {"inspect", ""}, {"eval", model.toString(), "--data", data.toString(), "--ref",
-          dir.resolve("nope.onnx").toString()}, {"convert", "--help"}};
+      String[][] misc = {
+        {},
+        {"--help"},
+        {"--version"},
+        {"convert", model.toString()},
+        {"eval", model.toString()},
+        {"inspect"},
+        {"inspect", ""},
+        {
+          "eval",
+          model.toString(),
+          "--data",
+          data.toString(),
+          "--ref",
+          dir.resolve("nope.onnx").toString()
+        },
+        {"convert", "--help"}
+      };
       int i = r.nextInt(misc.length);
       c = new FuzzCase("option", "misc" + i, dir);
       c.args((Object[]) misc[i]);
     } else if (k < 90) {
       c = new FuzzCase("option", "eval-ref-self", dir);
-      c.args("eval", model, model, "--data", data, "--ref", model, "--batch-size", 2, "--json").expect(FuzzCase.Result.JSON);
+      c.args("eval", model, model, "--data", data, "--ref", model, "--batch-size", 2, "--json")
+          .expect(FuzzCase.Result.JSON);
     } else {
-      String[] modes = {"", "--pts --lis", "--full", "--emit inline", "--method percentile", "--method ema",
-          "--weight-range full", "--pts", "--lis --attn-bits 8"};
+      String[] modes = {
+        "",
+        "--pts --lis",
+        "--full",
+        "--emit inline",
+        "--method percentile",
+        "--method ema",
+        "--weight-range full",
+        "--pts",
+        "--lis --attn-bits 8"
+      };
       String mode = pick(r, modes);
       c = new FuzzCase("option", "full-convert[" + mode + "]", dir);
       Path rep = dir.resolve("report.json");
@@ -125,11 +214,13 @@ final class OptionFuzz {
   }
 
   private static FuzzCase convert(FuzzCase c, Path model, Path calib, Path out) {
-    return c.args("convert", model, "--calib", calib, "--calib-count", 4, "-o", out, "--quiet").output(out)
+    return c.args("convert", model, "--calib", calib, "--calib-count", 4, "-o", out, "--quiet")
+        .output(out)
         .expect(FuzzCase.Result.MODEL);
   }
 
   private static FuzzCase eval(FuzzCase c, Path model, Path data, Path labels) {
-    return c.args("eval", model, "--data", data, "--labels", labels, "--json").expect(FuzzCase.Result.JSON);
+    return c.args("eval", model, "--data", data, "--labels", labels, "--json")
+        .expect(FuzzCase.Result.JSON);
   }
 }

@@ -11,11 +11,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ModelCheckerTest {
-  private static final ModelProto OK = TinyVit.build(TinyVit.Norm.FUSED, TinyVit.Gelu.ERF, TinyVit.Scale.MUL_Q, 1);
+  private static final ModelProto OK =
+      TinyVit.build(TinyVit.Norm.FUSED, TinyVit.Gelu.ERF, TinyVit.Scale.MUL_Q, 1);
 
   private static void assertProblem(ModelProto m, String fragment) {
     List<String> p = ModelChecker.check(m);
-    assertTrue(p.stream().anyMatch(s -> s.contains(fragment)), "expected '" + fragment + "' in " + p);
+    assertTrue(
+        p.stream().anyMatch(s -> s.contains(fragment)), "expected '" + fragment + "' in " + p);
   }
 
   @Test
@@ -42,8 +44,15 @@ class ModelCheckerTest {
 
   @Test
   void customDomainNeedsImportAndFunction() {
-    var g = OK.getGraph().toBuilder().addNode(NodeProto.newBuilder().setName("c").setOpType("Foo")
-        .setDomain("com.onnxq").addInput("input").addOutput("foo"));
+    var g =
+        OK.getGraph().toBuilder()
+            .addNode(
+                NodeProto.newBuilder()
+                    .setName("c")
+                    .setOpType("Foo")
+                    .setDomain("com.onnxq")
+                    .addInput("input")
+                    .addOutput("foo"));
     ModelProto m = OK.toBuilder().setGraph(g).build();
     assertProblem(m, "no opset import");
     assertProblem(m, "has no function");
@@ -51,7 +60,10 @@ class ModelCheckerTest {
 
   @Test
   void payloadMustMatchShape() {
-    TensorProto bad = Tensors.nibbles("w4", TensorProto.DataType.UINT4, new byte[5], 5).toBuilder().addDims(2).build();
+    TensorProto bad =
+        Tensors.nibbles("w4", TensorProto.DataType.UINT4, new byte[5], 5).toBuilder()
+            .addDims(2)
+            .build();
     ModelProto m = OK.toBuilder().setGraph(OK.getGraph().toBuilder().addInitializer(bad)).build();
     assertProblem(m, "holds 3 bytes, its shape needs 5");
   }

@@ -31,13 +31,22 @@ class ModelIOTest {
   @Test
   void roundTripKeepsUntouchedFieldsIncludingUnknownOnes() throws Exception {
     // Field 99 is not in our schema: it must survive read -> IR -> write unchanged.
-    UnknownFieldSet unknown = UnknownFieldSet.newBuilder()
-        .addField(99, UnknownFieldSet.Field.newBuilder().addLengthDelimited(com.google.protobuf.ByteString.copyFromUtf8("future")).build())
-        .build();
-    ModelProto in = tiny().toBuilder().setDocString("doc").setModelVersion(3)
-        .addMetadataProps(StringStringEntryProto.newBuilder().setKey("author").setValue("me"))
-        .setGraph(tiny().getGraph().toBuilder().setUnknownFields(unknown))
-        .setUnknownFields(unknown).build();
+    UnknownFieldSet unknown =
+        UnknownFieldSet.newBuilder()
+            .addField(
+                99,
+                UnknownFieldSet.Field.newBuilder()
+                    .addLengthDelimited(com.google.protobuf.ByteString.copyFromUtf8("future"))
+                    .build())
+            .build();
+    ModelProto in =
+        tiny().toBuilder()
+            .setDocString("doc")
+            .setModelVersion(3)
+            .addMetadataProps(StringStringEntryProto.newBuilder().setKey("author").setValue("me"))
+            .setGraph(tiny().getGraph().toBuilder().setUnknownFields(unknown))
+            .setUnknownFields(unknown)
+            .build();
     Path f = dir.resolve("m.onnx");
     Files.write(f, in.toByteArray());
     OnnxModel m = ModelIO.read(f);
@@ -77,11 +86,21 @@ class ModelIOTest {
   }
 
   private static ModelProto withExternal(ModelProto m, String location, long offset) {
-    TensorProto ext = TensorProto.newBuilder().setName("ext.w").setDataType(1).addDims(2).addDims(2)
-        .setDataLocation(TensorProto.DataLocation.EXTERNAL)
-        .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue(location))
-        .addExternalData(StringStringEntryProto.newBuilder().setKey("offset").setValue(Long.toString(offset)))
-        .addExternalData(StringStringEntryProto.newBuilder().setKey("length").setValue("16")).build();
+    TensorProto ext =
+        TensorProto.newBuilder()
+            .setName("ext.w")
+            .setDataType(1)
+            .addDims(2)
+            .addDims(2)
+            .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+            .addExternalData(
+                StringStringEntryProto.newBuilder().setKey("location").setValue(location))
+            .addExternalData(
+                StringStringEntryProto.newBuilder()
+                    .setKey("offset")
+                    .setValue(Long.toString(offset)))
+            .addExternalData(StringStringEntryProto.newBuilder().setKey("length").setValue("16"))
+            .build();
     return m.toBuilder().setGraph(m.getGraph().toBuilder().addInitializer(ext)).build();
   }
 

@@ -40,27 +40,33 @@ class GraphNormalizerTest {
   /** What each exporter adds, as counted on the shipped exports (two blocks each, Swin four). */
   @ParameterizedTest
   @org.junit.jupiter.params.provider.CsvSource({
-      "exports/hf_vit_eager.onnx, 4, 0, 0", // the float32 -> float32 Cast HF puts after each Softmax, twice
-      "exports/hf_vit_sdpa_dynamo_op21.onnx, 0, 2, 1", // dynamo SDPA: NaN guard per Softmax, constant Where mask
-      "vit_fmnist_op13.onnx, 0, 0, 0"})
+    "exports/hf_vit_eager.onnx, 4, 0, 0", // the float32 -> float32 Cast HF puts after each Softmax,
+    // twice
+    "exports/hf_vit_sdpa_dynamo_op21.onnx, 0, 2, 1", // dynamo SDPA: NaN guard per Softmax, constant
+    // Where mask
+    "vit_fmnist_op13.onnx, 0, 0, 0"
+  })
   void removesWhatExportersAdd(String file, int casts, int nanGuards, int constants) {
     OnnxModel m = new OnnxModel(ModelIO.readProto(TestData.TESTMODELS.resolve(file)));
     NormalizationReport r = GraphNormalizer.normalize(m);
     assertEquals(casts, r.noOpCasts(), r.text());
     assertEquals(nanGuards, r.nanGuards(), r.text());
     assertEquals(constants, r.foldedConstants(), r.text());
-    for (Node n : m.graph().nodes()) assertTrue(!n.is("IsNaN") || nanGuards == 0, "guard left: " + n);
+    for (Node n : m.graph().nodes())
+      assertTrue(!n.is("IsNaN") || nanGuards == 0, "guard left: " + n);
   }
 
   @org.junit.jupiter.api.Test
   void foldsSwinShapeArithmeticButKeepsTheBatchDynamic() {
-    OnnxModel m = new OnnxModel(ModelIO.readProto(TestData.TESTMODELS.resolve("swin_fmnist_op17.onnx")));
+    OnnxModel m =
+        new OnnxModel(ModelIO.readProto(TestData.TESTMODELS.resolve("swin_fmnist_op17.onnx")));
     NormalizationReport r = GraphNormalizer.normalize(m);
     assertTrue(r.foldedShapes() > 0 && r.noOpCasts() > 0, r.text());
     // The Reshape targets that carry the batch stay computed from Shape, so batch 2 still runs.
     try (OrtModel o = new OrtModel(m.toProto())) {
       float[] x = new float[2 * 28 * 28];
-      assertEquals(20, o.run(x, new int[] {1, 28, 28}, 2, List.of("logits")).get("logits").floats().length);
+      assertEquals(
+          20, o.run(x, new int[] {1, 28, 28}, 2, List.of("logits")).get("logits").floats().length);
     }
   }
 
@@ -68,19 +74,27 @@ class GraphNormalizerTest {
   @MethodSource("models")
   void normalisedGraphGivesTheSameLogits(Path path) {
     if (!Files.exists(path)) {
-      Assumptions.abort("skipped: " + path + " not found (the shared data is not beside the checkout)");
+      Assumptions.abort(
+          "skipped: " + path + " not found (the shared data is not beside the checkout)");
     }
     ModelProto original = ModelIO.readProto(path);
     OnnxModel m = new OnnxModel(original);
     int before = m.graph().nodes().size();
     NormalizationReport report = GraphNormalizer.normalize(m);
     ModelProto normalised = m.toProto();
-    System.out.println(path.getFileName() + ": " + before + " -> " + m.graph().nodes().size() + " nodes; "
-        + report.text());
+    System.out.println(
+        path.getFileName()
+            + ": "
+            + before
+            + " -> "
+            + m.graph().nodes().size()
+            + " nodes; "
+            + report.text());
     for (Node n : m.graph().nodes()) {
       assertTrue(!n.is("Identity") && !n.is("Dropout"), "pass-through node left: " + n);
     }
-    try (OrtModel a = new OrtModel(original); OrtModel b = new OrtModel(normalised)) {
+    try (OrtModel a = new OrtModel(original);
+        OrtModel b = new OrtModel(normalised)) {
       long[] shape = a.inputShape();
       int batch = shape[0] > 0 ? (int) shape[0] : 1;
       int[] sample = new int[shape.length - 1];

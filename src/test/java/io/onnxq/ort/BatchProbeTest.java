@@ -16,9 +16,12 @@ import org.junit.jupiter.api.Test;
 
 class BatchProbeTest {
   static final int[] SAMPLE = {1, 28, 28};
+
   /** 7 x 7 patches and the cls token. */
   static final long TOKENS = 50;
-  static final ModelProto VIT = ModelIO.readProto(TestData.TESTMODELS.resolve("vit_fmnist_op13.onnx"));
+
+  static final ModelProto VIT =
+      ModelIO.readProto(TestData.TESTMODELS.resolve("vit_fmnist_op13.onnx"));
 
   @Test
   void dynamicModelRunsAtAnyBatch() {
@@ -61,16 +64,40 @@ class BatchProbeTest {
   void noteOnlyWhenTheRequestIsOverridden() {
     ModelProto baked = FixedBatchModels.bakedBatch1(VIT, TOKENS);
     List<String> notes = new ArrayList<>();
-    assertEquals(1, BatchProbe.limit(List.of(VIT, baked), List.of("a.onnx", "b.onnx"), SAMPLE, 10, 16, "evaluating",
-        notes::add).batchSize(16));
+    assertEquals(
+        1,
+        BatchProbe.limit(
+                List.of(VIT, baked),
+                List.of("a.onnx", "b.onnx"),
+                SAMPLE,
+                10,
+                16,
+                "evaluating",
+                notes::add)
+            .batchSize(16));
     assertEquals(1, notes.size());
-    assertTrue(notes.get(0).matches("note: b\\.onnx runs only at batch 1 \\(batch 2 fails in ONNX Runtime: .*\\); "
-        + "evaluating at batch 1"), notes.get(0));
+    assertTrue(
+        notes
+            .get(0)
+            .matches(
+                "note: b\\.onnx runs only at batch 1 \\(batch 2 fails in ONNX Runtime: .*\\); "
+                    + "evaluating at batch 1"),
+        notes.get(0));
     notes.clear();
     // At a requested batch of 1 nothing changes and nothing runs: only the declaration is read.
-    assertFalse(BatchProbe.limit(List.of(baked), List.of("b"), SAMPLE, 10, 1, "x", notes::add).fixed());
-    assertEquals(1, BatchProbe.limit(List.of(FixedBatchModels.declaredBatch(VIT, 1)), List.of("d"), SAMPLE, 10, 1, "x",
-        notes::add).batch());
+    assertFalse(
+        BatchProbe.limit(List.of(baked), List.of("b"), SAMPLE, 10, 1, "x", notes::add).fixed());
+    assertEquals(
+        1,
+        BatchProbe.limit(
+                List.of(FixedBatchModels.declaredBatch(VIT, 1)),
+                List.of("d"),
+                SAMPLE,
+                10,
+                1,
+                "x",
+                notes::add)
+            .batch());
     assertTrue(notes.isEmpty(), notes.toString());
   }
 
@@ -78,17 +105,36 @@ class BatchProbeTest {
   void fixedBatchAboveOneNeedsWholeBatches() {
     ModelProto four = FixedBatchModels.declaredBatch(VIT, 4);
     List<String> notes = new ArrayList<>();
-    BatchProbe.Limit l = BatchProbe.limit(List.of(four), List.of("m"), SAMPLE, 12, 1, "benchmarking", notes::add);
+    BatchProbe.Limit l =
+        BatchProbe.limit(List.of(four), List.of("m"), SAMPLE, 12, 1, "benchmarking", notes::add);
     assertEquals(4, l.batchSize(1));
     assertEquals(8, l.wholeBatches(8));
     assertEquals(4, l.wholeBatches(3));
-    assertEquals(List.of("note: model runs only at batch 4 (input 'input' declares batch 4); benchmarking at batch 4"),
+    assertEquals(
+        List.of(
+            "note: model runs only at batch 4 (input 'input' declares batch 4); benchmarking at batch 4"),
         notes);
-    OnnxqException e = assertThrows(OnnxqException.class,
-        () -> BatchProbe.limit(List.of(four), List.of("m"), SAMPLE, 10, 8, "evaluating", notes::add));
+    OnnxqException e =
+        assertThrows(
+            OnnxqException.class,
+            () ->
+                BatchProbe.limit(
+                    List.of(four), List.of("m"), SAMPLE, 10, 8, "evaluating", notes::add));
     assertTrue(e.getMessage().contains("use a multiple of 4 samples"), e.getMessage());
-    e = assertThrows(OnnxqException.class, () -> BatchProbe.limit(List.of(four, FixedBatchModels.declaredBatch(VIT, 1)),
-        List.of("four.onnx", "one.onnx"), SAMPLE, 12, 8, "evaluating", notes::add));
-    assertEquals("four.onnx runs only at batch 4 but one.onnx only at batch 1; run them separately", e.getMessage());
+    e =
+        assertThrows(
+            OnnxqException.class,
+            () ->
+                BatchProbe.limit(
+                    List.of(four, FixedBatchModels.declaredBatch(VIT, 1)),
+                    List.of("four.onnx", "one.onnx"),
+                    SAMPLE,
+                    12,
+                    8,
+                    "evaluating",
+                    notes::add));
+    assertEquals(
+        "four.onnx runs only at batch 4 but one.onnx only at batch 1; run them separately",
+        e.getMessage());
   }
 }

@@ -1,7 +1,5 @@
 package io.onnxq.pattern;
 
-import io.onnxq.recipe.FqVit;
-import io.onnxq.recipe.Settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,13 +10,17 @@ import io.onnxq.calib.observe.ObserverKind;
 import io.onnxq.convert.Converter;
 import io.onnxq.model.OnnxModel;
 import io.onnxq.proto.Onnx.ModelProto;
+import io.onnxq.recipe.FqVit;
+import io.onnxq.recipe.Settings;
 import io.onnxq.testutil.TestData;
 import io.onnxq.testutil.TinyVit;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A block the finder cannot complete is reported with the reason, and methods that need it refuse. */
+/**
+ * A block the finder cannot complete is reported with the reason, and methods that need it refuse.
+ */
 class CoverageTest {
   @TempDir Path tmp;
 
@@ -37,8 +39,11 @@ class CoverageTest {
 
   @Test
   void completeModelHasNoGaps() {
-    VitStructure s = VitPatternFinder.find(new OnnxModel(TinyVit.build(TinyVit.Norm.FUSED, TinyVit.Gelu.ERF,
-        TinyVit.Scale.MUL_Q, 2)).graph());
+    VitStructure s =
+        VitPatternFinder.find(
+            new OnnxModel(
+                    TinyVit.build(TinyVit.Norm.FUSED, TinyVit.Gelu.ERF, TinyVit.Scale.MUL_Q, 2))
+                .graph());
     assertTrue(s.coverage().isEmpty(), s.coverage().toString());
   }
 
@@ -48,7 +53,9 @@ class CoverageTest {
     TransformerBlock b0 = s.blocks().get(0);
     assertEquals("no GELU after the first MLP linear", b0.missing());
     assertTrue(s.blocks().get(1).complete());
-    assertTrue(s.coverage().stream().anyMatch(g -> g.reason().equals("in block 0, no GELU after the first MLP linear")),
+    assertTrue(
+        s.coverage().stream()
+            .anyMatch(g -> g.reason().equals("in block 0, no GELU after the first MLP linear")),
         s.coverage().toString());
     String line = StructureSummary.of(new OnnxModel(brokenGelu()), s).coverageLine();
     assertTrue(line.startsWith("coverage: 1/2 blocks complete"), line);
@@ -56,10 +63,19 @@ class CoverageTest {
 
   @Test
   void fullyQuantizedMethodsRefuseAnIncompleteBlock() {
-    OnnxqException e = assertThrows(OnnxqException.class, () -> new Converter(
-        FqVit.of(ObserverKind.MINMAX, true, true), Settings.DEFAULTS, Progress.SILENT)
-        .convert(new OnnxModel(brokenGelu()), TestData.random(tmp, 2, 3, 8, 8), "broken"));
-    assertEquals("--pts/--lis needs complete transformer blocks, but block 0 has no GELU after the first MLP linear"
-        + " (run 'onnxq inspect' for the coverage)", e.getMessage());
+    OnnxqException e =
+        assertThrows(
+            OnnxqException.class,
+            () ->
+                new Converter(
+                        FqVit.of(ObserverKind.MINMAX, true, true),
+                        Settings.DEFAULTS,
+                        Progress.SILENT)
+                    .convert(
+                        new OnnxModel(brokenGelu()), TestData.random(tmp, 2, 3, 8, 8), "broken"));
+    assertEquals(
+        "--pts/--lis needs complete transformer blocks, but block 0 has no GELU after the first MLP linear"
+            + " (run 'onnxq inspect' for the coverage)",
+        e.getMessage());
   }
 }

@@ -11,9 +11,9 @@ import io.onnxq.testutil.TinyVit;
 import io.onnxq.testutil.TinyVit.Gelu;
 import io.onnxq.testutil.TinyVit.Norm;
 import io.onnxq.testutil.TinyVit.Scale;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 class VitPatternFinderTest {
   private static VitStructure find(Norm n, Gelu g, Scale s) {
@@ -22,7 +22,8 @@ class VitPatternFinderTest {
 
   private static void assertComplete(VitStructure s, boolean fusedNorm, String geluForm) {
     assertEquals(2, s.blocks().size());
-    for (TransformerBlock b : s.blocks()) assertTrue(b.complete(), "block " + b.index() + " incomplete: " + b);
+    for (TransformerBlock b : s.blocks())
+      assertTrue(b.complete(), "block " + b.index() + " incomplete: " + b);
     assertEquals(5, s.layerNorms().size());
     assertEquals(fusedNorm, s.layerNorms().get(0).fused());
     assertEquals(2, s.gelus().size());

@@ -44,11 +44,13 @@ class AdaLogQuantizerTest {
           assertEquals(k, a.quantize(a.dequantize(k)), "bits=" + bits + " q=" + q + " k=" + k);
         }
         assertEquals(a.masked(), a.quantize(a.dequantize(a.masked())));
-        // Shifted form: value - h + h loses absolute precision near 0, so check codes well above that.
+        // Shifted form: value - h + h loses absolute precision near 0, so check codes well above
+        // that.
         AdaLogQuantizer g = AdaLogQuantizer.postGelu(bits, 2f, q);
         for (int k = 0; k < g.levels(); k++) {
           if (g.tableUnshifted()[k] >= 1e-3f) {
-            assertEquals(k, g.quantize(g.dequantize(k)), "gelu bits=" + bits + " q=" + q + " k=" + k);
+            assertEquals(
+                k, g.quantize(g.dequantize(k)), "gelu bits=" + bits + " q=" + q + " k=" + k);
           }
         }
       }
@@ -67,9 +69,11 @@ class AdaLogQuantizerTest {
           if (exact < 1e-30) {
             continue;
           }
-          double viaParts = 2.5 * Math.scalb(1.0, -a.shift(k)) * a.fractionNumerator(k) / a.denominator();
+          double viaParts =
+              2.5 * Math.scalb(1.0, -a.shift(k)) * a.fractionNumerator(k) / a.denominator();
           assertEquals(viaParts, table[k], viaParts * 1e-6);
-          assertTrue(Math.abs(table[k] - exact) <= exact / a.denominator() + exact * 1e-6,
+          assertTrue(
+              Math.abs(table[k] - exact) <= exact / a.denominator() + exact * 1e-6,
               "bits=" + bits + " q=" + q + " k=" + k);
         }
         assertEquals(0f, table[a.masked()]);
@@ -99,7 +103,8 @@ class AdaLogQuantizerTest {
     Random rnd = new Random(7);
     for (int bits : new int[] {3, 4, 6}) {
       for (int trial = 0; trial < 40; trial++) {
-        int q = AdaLogQuantizer.MIN_Q + rnd.nextInt(AdaLogQuantizer.MAX_Q - AdaLogQuantizer.MIN_Q + 1);
+        int q =
+            AdaLogQuantizer.MIN_Q + rnd.nextInt(AdaLogQuantizer.MAX_Q - AdaLogQuantizer.MIN_Q + 1);
         float s = 0.1f + 3 * rnd.nextFloat();
         float h = rnd.nextBoolean() ? 0f : AdaLogQuantizer.GELU_SHIFT;
         AdaLogQuantizer a = new AdaLogQuantizer(bits, s, q, h);
@@ -160,6 +165,7 @@ class AdaLogQuantizerTest {
     assertThrows(IllegalArgumentException.class, () -> new AdaLogQuantizer(4, 1f, 138, 0f));
     assertThrows(IllegalArgumentException.class, () -> new AdaLogQuantizer(4, 0f, 37, 0f));
     assertThrows(IllegalArgumentException.class, () -> new AdaLogQuantizer(9, 1f, 37, 0f));
-    assertThrows(IllegalArgumentException.class, () -> new AdaLogQuantizer(4, 1f, 37, 0f).dequantize(17));
+    assertThrows(
+        IllegalArgumentException.class, () -> new AdaLogQuantizer(4, 1f, 37, 0f).dequantize(17));
   }
 }

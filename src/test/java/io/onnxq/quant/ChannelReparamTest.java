@@ -34,12 +34,14 @@ class ChannelReparamTest {
     float[] x2 = affine(xhat, rp.gamma(gamma), rp.beta(beta));
     float[] y = linear(x, w, bias);
     float[] y2 = linear(x2, w2, rp.bias(bias, w2, C, OUT));
-    for (int i = 0; i < y.length; i++) assertEquals(y[i], y2[i], 1e-3 * (1 + Math.abs(y[i])), "output " + i);
+    for (int i = 0; i < y.length; i++)
+      assertEquals(y[i], y2[i], 1e-3 * (1 + Math.abs(y[i])), "output " + i);
 
     // The folded rows are what the planner searches: same as applyToRows on the original rows.
     float[] moved = x.clone();
     rp.applyToRows(moved, ROWS, C);
-    for (int i = 0; i < moved.length; i++) assertEquals(x2[i], moved[i], 1e-4 * (1 + Math.abs(x2[i])));
+    for (int i = 0; i < moved.length; i++)
+      assertEquals(x2[i], moved[i], 1e-4 * (1 + Math.abs(x2[i])));
 
     // Per-tensor codes of x' equal per-channel codes of x except at rounding ties.
     float[] min = new float[C];

@@ -33,7 +33,8 @@ class QkBalanceTest {
     float[] z2 = linear(x2, w2, bias2, in, cols);
     for (int c = 0; c < dim; c++) {
       // q of token 1 times k of token 2, channel by channel; v untouched
-      assertEquals(y1[c] * y2[dim + c], z1[c] * z2[dim + c], 1e-3 * (1 + Math.abs(y1[c] * y2[dim + c])));
+      assertEquals(
+          y1[c] * y2[dim + c], z1[c] * z2[dim + c], 1e-3 * (1 + Math.abs(y1[c] * y2[dim + c])));
       assertEquals(y1[2 * dim + c], z1[2 * dim + c], 0f);
       // balanced ranges: |q'| max = |k'| max = sqrt(qMax kMax)
       assertEquals(qMax[c] * b.r()[c], kMax[c] / b.r()[c], 1e-5);

@@ -46,11 +46,16 @@ class UniformQuantizerTest {
 
   @Test
   void zeroAlwaysExactlyRepresentable() {
-    float[][] ranges = {{-1f, 3f}, {2f, 5f}, {-5f, -2f}, {-0.3f, 0.7f}, {-1e-3f, 1e4f}, {0f, 0f}, {-7.77f, 0.01f}};
+    float[][] ranges = {
+      {-1f, 3f}, {2f, 5f}, {-5f, -2f}, {-0.3f, 0.7f}, {-1e-3f, 1e4f}, {0f, 0f}, {-7.77f, 0.01f}
+    };
     for (IntRange r : new IntRange[] {U8, S8, IntRange.uint(4), IntRange.sintReduced(8)}) {
       for (float[] mm : ranges) {
         QuantParams p = UniformQuantizer.asymmetric(mm[0], mm[1], r);
-        assertEquals(0f, UniformQuantizer.fakeQuant(0f, p.scale(0), p.zeroPoint(0), r), "range " + mm[0] + ".." + mm[1] + " " + r);
+        assertEquals(
+            0f,
+            UniformQuantizer.fakeQuant(0f, p.scale(0), p.zeroPoint(0), r),
+            "range " + mm[0] + ".." + mm[1] + " " + r);
         assertTrue(p.zeroPoint(0) >= r.qmin() && p.zeroPoint(0) <= r.qmax());
       }
     }
@@ -67,7 +72,8 @@ class UniformQuantizerTest {
   @Test
   void nonFiniteRangeIsUserError() {
     assertThrows(OnnxqException.class, () -> UniformQuantizer.asymmetric(Float.NaN, 1f, U8));
-    assertThrows(OnnxqException.class, () -> UniformQuantizer.asymmetric(-1f, Float.POSITIVE_INFINITY, U8));
+    assertThrows(
+        OnnxqException.class, () -> UniformQuantizer.asymmetric(-1f, Float.POSITIVE_INFINITY, U8));
   }
 
   @Test

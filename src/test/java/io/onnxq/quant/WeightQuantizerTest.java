@@ -60,7 +60,8 @@ class WeightQuantizerTest {
     for (int i = 0; i < w.length; i++) {
       w[i] = (float) (rnd.nextGaussian() * (1 + i / k));
     }
-    QuantizedWeight q = WeightQuantizer.quantizePerChannel(w, new int[] {o, k}, 0, IntRange.sintReduced(8));
+    QuantizedWeight q =
+        WeightQuantizer.quantizePerChannel(w, new int[] {o, k}, 0, IntRange.sintReduced(8));
     int lo = 0;
     int hi = 0;
     for (byte c : q.codes()) {
@@ -73,11 +74,18 @@ class WeightQuantizerTest {
 
   @Test
   void rejectsBadInput() {
-    assertThrows(OnnxqException.class,
-        () -> WeightQuantizer.quantizePerChannel(new float[] {1f, Float.NaN}, new int[] {2}, 0, NARROW));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        OnnxqException.class,
+        () ->
+            WeightQuantizer.quantizePerChannel(
+                new float[] {1f, Float.NaN}, new int[] {2}, 0, NARROW));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> WeightQuantizer.quantizePerChannel(new float[] {1f, 2f}, new int[] {3}, 0, NARROW));
-    assertThrows(IllegalArgumentException.class,
-        () -> WeightQuantizer.quantizePerChannel(new float[] {1f, 2f}, new int[] {2}, 0, IntRange.uint(8)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            WeightQuantizer.quantizePerChannel(
+                new float[] {1f, 2f}, new int[] {2}, 0, IntRange.uint(8)));
   }
 }

@@ -26,18 +26,21 @@ class LisSoftmaxRewriteTest {
     Attention a = f.structure.attentions().get(0);
     LinearLayer proj = f.structure.blocks().get(0).proj();
     CalibrationStats stats =
-        f.stats(new Tap(a.logits(), false), new Tap(a.vInput(), false), new Tap(proj.input(), false));
+        f.stats(
+            new Tap(a.logits(), false), new Tap(a.vInput(), false), new Tap(proj.input(), false));
     // The int32 accumulator's DequantizeLinear must be followed by a quantized consumer (as every
     // recipe that plans LIS does): ORT's Q/DQ propagation would otherwise move it past the
-    // Transpose and build a QuantizeLinear with an int32 zero point. So proj's input grid is planned
+    // Transpose and build a QuantizeLinear with an int32 zero point. So proj's input grid is
+    // planned
     // too, and its rule runs after the one under test.
-    QuantPlan plan = new QuantPlan.Builder("test")
-        .activation(a.logits(), "logits", f.uint8(stats, a.logits()), false)
-        .activation(a.vInput(), "v", f.uint8(stats, a.vInput()), false)
-        .activation(a.probs(), "probs", new ActivationQuant.LogIntCodes(4), false)
-        .activation(proj.input(), "proj.input", f.uint8(stats, proj.input()), false)
-        .weight(QdqLinearRewriteTest.int8(f, proj))
-        .build();
+    QuantPlan plan =
+        new QuantPlan.Builder("test")
+            .activation(a.logits(), "logits", f.uint8(stats, a.logits()), false)
+            .activation(a.vInput(), "v", f.uint8(stats, a.vInput()), false)
+            .activation(a.probs(), "probs", new ActivationQuant.LogIntCodes(4), false)
+            .activation(proj.input(), "proj.input", f.uint8(stats, proj.input()), false)
+            .weight(QdqLinearRewriteTest.int8(f, proj))
+            .build();
 
     ModelProto q = f.rewrite(plan, new LisSoftmaxRewrite(), new QdqLinearRewrite());
 

@@ -24,9 +24,10 @@ class LogQuantRewriteTest {
     RuleFixture f = new RuleFixture(dir);
     Attention a = f.structure.attentions().get(0);
     AdaLogQuantizer log2 = AdaLogQuantizer.postSoftmax(4, AdaLogQuantizer.LOG2_Q);
-    QuantPlan plan = new QuantPlan.Builder("test")
-        .activation(a.probs(), "probs", new ActivationQuant.Log(log2), false)
-        .build();
+    QuantPlan plan =
+        new QuantPlan.Builder("test")
+            .activation(a.probs(), "probs", new ActivationQuant.Log(log2), false)
+            .build();
 
     ModelProto q = f.rewrite(plan, new LogQuantRewrite());
 

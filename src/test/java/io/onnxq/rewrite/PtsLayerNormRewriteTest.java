@@ -26,15 +26,23 @@ class PtsLayerNormRewriteTest {
     LayerNormPattern ln = f.structure.blocks().get(0).norm1();
     int norms = f.structure.layerNorms().size();
     CalibrationStats stats = f.stats(new Tap(ln.input(), true), new Tap(ln.output(), false));
-    QuantPlan plan = new QuantPlan.Builder("test")
-        .activation(ln.input(), "ln.input", new ActivationQuant.Ptf(stats.ptf(ln.input(), IntRange.uint(8)), 3), true)
-        .activation(ln.output(), "ln.output", f.uint8(stats, ln.output()), true)
-        .build();
+    QuantPlan plan =
+        new QuantPlan.Builder("test")
+            .activation(
+                ln.input(),
+                "ln.input",
+                new ActivationQuant.Ptf(stats.ptf(ln.input(), IntRange.uint(8)), 3),
+                true)
+            .activation(ln.output(), "ln.output", f.uint8(stats, ln.output()), true)
+            .build();
 
     ModelProto q = f.rewrite(plan, new PtsLayerNormRewrite());
 
     assertEquals(1, RuleFixture.count(q, "PtsLayerNorm"));
-    assertEquals(norms - 1, RuleFixture.count(q, "LayerNormalization"), "norms without a PTF entry stay float");
+    assertEquals(
+        norms - 1,
+        RuleFixture.count(q, "LayerNormalization"),
+        "norms without a PTF entry stay float");
     NodeProto out = RuleFixture.producer(q, ln.output());
     assertEquals("DequantizeLinear", out.getOpType());
     assertEquals("PtsLayerNorm", RuleFixture.producer(q, out.getInput(0)).getOpType());

@@ -21,8 +21,12 @@ class QdqAttentionRewriteTest {
     RuleFixture f = new RuleFixture(dir);
     Attention a = f.structure.attentions().get(0);
     Attention untouched = f.structure.attentions().get(1);
-    CalibrationStats stats = f.stats(new Tap(a.qInput(), false), new Tap(a.kInput(), false),
-        new Tap(a.vInput(), false), new Tap(a.probs(), false));
+    CalibrationStats stats =
+        f.stats(
+            new Tap(a.qInput(), false),
+            new Tap(a.kInput(), false),
+            new Tap(a.vInput(), false),
+            new Tap(a.probs(), false));
     QuantPlan.Builder b = new QuantPlan.Builder("test");
     for (String t : new String[] {a.qInput(), a.kInput(), a.vInput(), a.probs()}) {
       b.activation(t, "test", f.uint8(stats, t), false);
@@ -33,7 +37,10 @@ class QdqAttentionRewriteTest {
     for (String out : new String[] {a.qk().output(0), a.av().output(0)}) {
       NodeProto mm = RuleFixture.producer(q, out);
       for (int i = 0; i < 2; i++) {
-        assertEquals("DequantizeLinear", RuleFixture.producer(q, mm.getInput(i)).getOpType(), out + " input " + i);
+        assertEquals(
+            "DequantizeLinear",
+            RuleFixture.producer(q, mm.getInput(i)).getOpType(),
+            out + " input " + i);
       }
     }
     NodeProto other = RuleFixture.producer(q, untouched.qk().output(0));

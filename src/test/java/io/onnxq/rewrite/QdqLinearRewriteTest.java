@@ -27,13 +27,16 @@ class QdqLinearRewriteTest {
 
   static WeightEntry int8(RuleFixture f, LinearLayer l) {
     TensorProto w = f.graph().initializer(l.weight()).orElseThrow();
-    QuantizedWeight q = WeightQuantizer.quantizePerChannel(Tensors.toFloats(w), Tensors.shape(w), l.outAxis(),
-        IntRange.sintNarrow(8));
+    QuantizedWeight q =
+        WeightQuantizer.quantizePerChannel(
+            Tensors.toFloats(w), Tensors.shape(w), l.outAxis(), IntRange.sintNarrow(8));
     return new WeightEntry(l.weight(), "test", q, 8, "minmax");
   }
 
   private static TensorProto initializer(ModelProto m, String name) {
-    return m.getGraph().getInitializerList().stream().filter(t -> t.getName().equals(name)).findFirst()
+    return m.getGraph().getInitializerList().stream()
+        .filter(t -> t.getName().equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no initializer " + name));
   }
 
@@ -42,7 +45,8 @@ class QdqLinearRewriteTest {
     RuleFixture f = new RuleFixture(dir);
     List<LinearLayer> linears = f.structure.linears();
     LinearLayer unplanned = f.structure.linears(LinearLayer.Role.HEAD).get(0);
-    CalibrationStats stats = f.stats(linears.stream().map(l -> new Tap(l.input(), false)).toArray(Tap[]::new));
+    CalibrationStats stats =
+        f.stats(linears.stream().map(l -> new Tap(l.input(), false)).toArray(Tap[]::new));
     QuantPlan.Builder b = new QuantPlan.Builder("test");
     for (LinearLayer l : linears) {
       if (l == unplanned) continue;
@@ -55,7 +59,8 @@ class QdqLinearRewriteTest {
     for (LinearLayer l : linears) {
       NodeProto n = RuleFixture.producer(q, l.node().output(0));
       if (l == unplanned) {
-        assertEquals(l.weight(), n.getInput(1), "a linear without a plan entry keeps its float weight");
+        assertEquals(
+            l.weight(), n.getInput(1), "a linear without a plan entry keeps its float weight");
         continue;
       }
       NodeProto wdq = RuleFixture.producer(q, n.getInput(1));
@@ -78,15 +83,24 @@ class QdqLinearRewriteTest {
     RuleFixture f = new RuleFixture(dir);
     LinearLayer proj = f.structure.blocks().get(0).proj();
     CalibrationStats stats = f.stats(new Tap(proj.output(), true));
-    QuantPlan plan = new QuantPlan.Builder("test")
-        .weight(int8(f, proj))
-        .activation(proj.output(), "test", new ActivationQuant.Ptf(stats.ptf(proj.output(), IntRange.uint(8)), 3), false)
-        .build();
+    QuantPlan plan =
+        new QuantPlan.Builder("test")
+            .weight(int8(f, proj))
+            .activation(
+                proj.output(),
+                "test",
+                new ActivationQuant.Ptf(stats.ptf(proj.output(), IntRange.uint(8)), 3),
+                false)
+            .build();
 
     ModelProto q = f.rewrite(plan, new QdqLinearRewrite());
 
-    NodeProto w = RuleFixture.producer(q, RuleFixture.producer(q, proj.node().output(0)).getInput(1));
-    assertEquals("Mul", w.getOpType(), "(codes - z) * s in standard ops, not a DequantizeLinear ORT would fuse");
+    NodeProto w =
+        RuleFixture.producer(q, RuleFixture.producer(q, proj.node().output(0)).getInput(1));
+    assertEquals(
+        "Mul",
+        w.getOpType(),
+        "(codes - z) * s in standard ops, not a DequantizeLinear ORT would fuse");
     assertEquals(0, RuleFixture.count(q, "DequantizeLinear"));
     assertTrue(f.cosine(q) > 0.99, "logit cosine " + f.cosine(q));
   }

@@ -28,8 +28,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A two-block tiny ViT, its structure, and what a rule test needs around one rule: MinMax grids
- * of named tensors, the rewrite with only the rules under test, and the rewritten model run in ORT.
+ * A two-block tiny ViT, its structure, and what a rule test needs around one rule: MinMax grids of
+ * named tensors, the rewrite with only the rules under test, and the rewritten model run in ORT.
  */
 final class RuleFixture {
   final ModelProto fp32;
@@ -76,26 +76,37 @@ final class RuleFixture {
   float[] logits(ModelProto m) {
     Batches.Batch b = new Batches(data, 16).load(0);
     try (OrtModel ort = new OrtModel(m)) {
-      return ort.run(b.data(), data.sampleShape(), b.count(), List.of("logits")).get("logits").floats();
+      return ort.run(b.data(), data.sampleShape(), b.count(), List.of("logits"))
+          .get("logits")
+          .floats();
     }
   }
 
   static long count(ModelProto m, String opType) {
-    return m.getGraph().getNodeList().stream().map(NodeProto::getOpType).filter(opType::equals).count();
+    return m.getGraph().getNodeList().stream()
+        .map(NodeProto::getOpType)
+        .filter(opType::equals)
+        .count();
   }
 
   static long customOps(ModelProto m) {
-    return m.getGraph().getNodeList().stream().filter(n -> n.getDomain().equals(CustomOps.DOMAIN)).count();
+    return m.getGraph().getNodeList().stream()
+        .filter(n -> n.getDomain().equals(CustomOps.DOMAIN))
+        .count();
   }
 
   /** The node of a rewritten model that writes {@code tensor}. */
   static NodeProto producer(ModelProto m, String tensor) {
-    return m.getGraph().getNodeList().stream().filter(n -> n.getOutputList().contains(tensor)).findFirst()
+    return m.getGraph().getNodeList().stream()
+        .filter(n -> n.getOutputList().contains(tensor))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("nothing writes " + tensor));
   }
 
   static List<NodeProto> consumers(ModelProto m, String tensor) {
-    return m.getGraph().getNodeList().stream().filter(n -> n.getInputList().contains(tensor)).toList();
+    return m.getGraph().getNodeList().stream()
+        .filter(n -> n.getInputList().contains(tensor))
+        .toList();
   }
 
   static Node node(Graph g, String output) {

@@ -25,13 +25,14 @@ public final class FixedBatchModels {
 
   private static void fixFirstDim(ValueInfoProto.Builder v, int batch) {
     TensorShapeProto.Builder s = v.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
-    if (s.getDimCount() > 0) s.setDim(0, TensorShapeProto.Dimension.newBuilder().setDimValue(batch));
+    if (s.getDimCount() > 0)
+      s.setDim(0, TensorShapeProto.Dimension.newBuilder().setDimValue(batch));
   }
 
   /**
    * Batch 1 and the token count baked into the first attention Reshape, as traced attention does:
-   * batch 2 fails in ORT. (Baking the batch alone is not enough: from BASIC_OPT on, ORT rewrites that
-   * shape so that batch 2 runs with the samples mixed, as in {@link #mixedBatch}.)
+   * batch 2 fails in ORT. (Baking the batch alone is not enough: from BASIC_OPT on, ORT rewrites
+   * that shape so that batch 2 runs with the samples mixed, as in {@link #mixedBatch}.)
    */
   public static ModelProto bakedBatch1(ModelProto m, long tokens) {
     return attentionReshapeShape(m, 1, tokens);
@@ -58,7 +59,8 @@ public final class FixedBatchModels {
         break;
       }
     }
-    if (shape == null) throw new IllegalArgumentException("no attention Reshape in " + m.getGraph().getName());
+    if (shape == null)
+      throw new IllegalArgumentException("no attention Reshape in " + m.getGraph().getName());
     for (int i = 0; i < g.getNodeCount(); i++) {
       NodeProto n = g.getNode(i);
       if (!n.getOpType().equals("Concat") || !n.getOutputList().contains(shape)) continue;
@@ -67,7 +69,8 @@ public final class FixedBatchModels {
       g.setNode(i, b);
       return m.toBuilder().setGraph(g).build();
     }
-    throw new IllegalArgumentException("the attention Reshape's shape " + shape + " is not a Concat");
+    throw new IllegalArgumentException(
+        "the attention Reshape's shape " + shape + " is not a Concat");
   }
 
   private static String literal(GraphProto.Builder g, String name, long v) {

@@ -37,11 +37,17 @@ public final class ModelBuilder {
   private static ValueInfoProto valueInfo(String name, long... shape) {
     TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
     for (long d : shape) {
-      s.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
-          : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+      s.addDim(
+          d < 0
+              ? TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
+              : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
-    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(s))).build();
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(s)))
+        .build();
   }
 
   public String init(String name, float[] data, int... shape) {
@@ -70,8 +76,13 @@ public final class ModelBuilder {
   /** Adds a node and returns its (first) output name. */
   public String node(String op, List<String> inputs, AttributeProto... attrs) {
     String out = op.toLowerCase() + "_" + counter++;
-    g.addNode(NodeProto.newBuilder().setOpType(op).setName("n" + counter).addAllInput(inputs).addOutput(out)
-        .addAllAttribute(List.of(attrs)));
+    g.addNode(
+        NodeProto.newBuilder()
+            .setOpType(op)
+            .setName("n" + counter)
+            .addAllInput(inputs)
+            .addOutput(out)
+            .addAllAttribute(List.of(attrs)));
     return out;
   }
 
@@ -80,17 +91,26 @@ public final class ModelBuilder {
   }
 
   public static AttributeProto intAttr(String name, long v) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.INT)
+        .setI(v)
+        .build();
   }
 
   public static AttributeProto intsAttr(String name, long... v) {
-    AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    AttributeProto.Builder b =
+        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
     for (long x : v) b.addInts(x);
     return b.build();
   }
 
   public static AttributeProto floatAttr(String name, float v) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.FLOAT)
+        .setF(v)
+        .build();
   }
 
   /** Renames the last node's output (to wire graph outputs). */
@@ -106,8 +126,12 @@ public final class ModelBuilder {
   }
 
   public ModelProto build() {
-    return ModelProto.newBuilder().setIrVersion(8).setProducerName("onnxq-test")
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).setGraph(g).build();
+    return ModelProto.newBuilder()
+        .setIrVersion(8)
+        .setProducerName("onnxq-test")
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+        .setGraph(g)
+        .build();
   }
 
   public static TensorProto.DataType floatType() {

@@ -8,13 +8,27 @@ import io.onnxq.proto.Onnx.ModelProto;
 import java.util.List;
 
 /**
- * A randomly initialised ViT graph in the export variants the pattern finder must accept:
- * input [B,3,8,8], 4x4 patches (4 tokens), dim 8, 2 heads, mean-pooled head with 5 classes.
+ * A randomly initialised ViT graph in the export variants the pattern finder must accept: input
+ * [B,3,8,8], 4x4 patches (4 tokens), dim 8, 2 heads, mean-pooled head with 5 classes.
  */
 public final class TinyVit {
-  public enum Norm { FUSED, DECOMPOSED }
-  public enum Gelu { ERF, TANH, SIGMOID, OP }
-  public enum Scale { MUL_Q, DIV_AFTER, SPLIT_QK }
+  public enum Norm {
+    FUSED,
+    DECOMPOSED
+  }
+
+  public enum Gelu {
+    ERF,
+    TANH,
+    SIGMOID,
+    OP
+  }
+
+  public enum Scale {
+    MUL_Q,
+    DIV_AFTER,
+    SPLIT_QK
+  }
 
   public static final int DIM = 8;
   public static final int HEADS = 2;
@@ -26,8 +40,12 @@ public final class TinyVit {
     long opset = gelu == Gelu.OP ? 20 : norm == Norm.FUSED ? 17 : 13;
     ModelBuilder b = new ModelBuilder(opset).input("input", -1, 3, 8, 8).output("logits", -1, 5);
     int d = DIM;
-    String x = b.node("Conv", List.of("input", b.randomInit("pe.w", 0.3f, d, 3, 4, 4), b.randomInit("pe.b", 0.1f, d)),
-        intsAttr("kernel_shape", 4, 4), intsAttr("strides", 4, 4));
+    String x =
+        b.node(
+            "Conv",
+            List.of("input", b.randomInit("pe.w", 0.3f, d, 3, 4, 4), b.randomInit("pe.b", 0.1f, d)),
+            intsAttr("kernel_shape", 4, 4),
+            intsAttr("strides", 4, 4));
     x = b.node("Reshape", x, b.ints(0, d, -1));
     x = b.node("Transpose", List.of(x), intsAttr("perm", 0, 2, 1));
     x = b.node("Add", x, b.randomInit("pos", 0.5f, 1, TOKENS, d));
@@ -45,12 +63,17 @@ public final class TinyVit {
       v = b.node("Squeeze", v, b.ints(0));
       String kt = b.node("Transpose", List.of(k), intsAttr("perm", 0, 1, 3, 2));
       float sc = (float) (1 / Math.sqrt(d / HEADS));
-      String logits = switch (scale) {
-        case MUL_Q -> b.node("MatMul", b.node("Mul", q, b.scalar(sc)), kt);
-        case DIV_AFTER -> b.node("Div", b.node("MatMul", q, kt), b.scalar((float) Math.sqrt(d / HEADS)));
-        case SPLIT_QK -> b.node("MatMul", b.node("Mul", q, b.scalar((float) Math.sqrt(sc))),
-            b.node("Mul", kt, b.scalar((float) Math.sqrt(sc))));
-      };
+      String logits =
+          switch (scale) {
+            case MUL_Q -> b.node("MatMul", b.node("Mul", q, b.scalar(sc)), kt);
+            case DIV_AFTER ->
+                b.node("Div", b.node("MatMul", q, kt), b.scalar((float) Math.sqrt(d / HEADS)));
+            case SPLIT_QK ->
+                b.node(
+                    "MatMul",
+                    b.node("Mul", q, b.scalar((float) Math.sqrt(sc))),
+                    b.node("Mul", kt, b.scalar((float) Math.sqrt(sc))));
+          };
       String probs = b.node("Softmax", List.of(logits), intAttr("axis", -1));
       String a = b.node("MatMul", probs, v);
       a = b.node("Transpose", List.of(a), intsAttr("perm", 0, 2, 1, 3));
@@ -62,10 +85,15 @@ public final class TinyVit {
       x = b.node("Add", x, linear(b, h, 2 * d, d, p + "fc2"));
     }
     x = layerNorm(b, norm, x, "norm");
-    x = opset >= 18 ? b.node("ReduceMean", List.of(x, b.ints(1)), intAttr("keepdims", 0))
-        : b.node("ReduceMean", List.of(x), intsAttr("axes", 1), intAttr("keepdims", 0));
-    String out = b.node("Gemm", List.of(x, b.randomInit("head.w", 0.5f, 5, d), b.randomInit("head.b", 0.1f, 5)),
-        intAttr("transB", 1));
+    x =
+        opset >= 18
+            ? b.node("ReduceMean", List.of(x, b.ints(1)), intAttr("keepdims", 0))
+            : b.node("ReduceMean", List.of(x), intsAttr("axes", 1), intAttr("keepdims", 0));
+    String out =
+        b.node(
+            "Gemm",
+            List.of(x, b.randomInit("head.w", 0.5f, 5, d), b.randomInit("head.b", 0.1f, 5)),
+            intAttr("transB", 1));
     return b.rename(out, "logits").build();
   }
 
@@ -78,11 +106,16 @@ public final class TinyVit {
     String gamma = b.init(name + ".g", ones(DIM), DIM);
     String beta = b.randomInit(name + ".b", 0.1f, DIM);
     if (norm == Norm.FUSED) {
-      return b.node("LayerNormalization", List.of(x, gamma, beta), intAttr("axis", -1), floatAttr("epsilon", 1e-6f));
+      return b.node(
+          "LayerNormalization",
+          List.of(x, gamma, beta),
+          intAttr("axis", -1),
+          floatAttr("epsilon", 1e-6f));
     }
     String mean = b.node("ReduceMean", List.of(x), intsAttr("axes", -1));
     String diff = b.node("Sub", x, mean);
-    String var = b.node("ReduceMean", List.of(b.node("Pow", diff, b.scalar(2))), intsAttr("axes", -1));
+    String var =
+        b.node("ReduceMean", List.of(b.node("Pow", diff, b.scalar(2))), intsAttr("axes", -1));
     String std = b.node("Sqrt", b.node("Add", var, b.scalar(1e-6f)));
     return b.node("Add", b.node("Mul", b.node("Div", diff, std), gamma), beta);
   }
@@ -90,13 +123,27 @@ public final class TinyVit {
   static String gelu(ModelBuilder b, Gelu form, String x) {
     return switch (form) {
       case OP -> b.node("Gelu", x);
-      case ERF -> b.node("Mul", b.node("Mul", x, b.node("Add", b.node("Erf", b.node("Div", x, b.scalar(1.4142135f))),
-          b.scalar(1))), b.scalar(0.5f));
+      case ERF ->
+          b.node(
+              "Mul",
+              b.node(
+                  "Mul",
+                  x,
+                  b.node(
+                      "Add", b.node("Erf", b.node("Div", x, b.scalar(1.4142135f))), b.scalar(1))),
+              b.scalar(0.5f));
       case SIGMOID -> b.node("Mul", x, b.node("Sigmoid", b.node("Mul", x, b.scalar(1.702f))));
       case TANH -> {
         String cube = b.node("Mul", b.node("Mul", x, x), x);
-        String inner = b.node("Mul", b.node("Add", x, b.node("Mul", cube, b.scalar(0.044715f))), b.scalar(0.7978845608f));
-        yield b.node("Mul", b.node("Mul", x, b.scalar(0.5f)), b.node("Add", b.node("Tanh", inner), b.scalar(1)));
+        String inner =
+            b.node(
+                "Mul",
+                b.node("Add", x, b.node("Mul", cube, b.scalar(0.044715f))),
+                b.scalar(0.7978845608f));
+        yield b.node(
+            "Mul",
+            b.node("Mul", x, b.scalar(0.5f)),
+            b.node("Add", b.node("Tanh", inner), b.scalar(1)));
       }
     };
   }

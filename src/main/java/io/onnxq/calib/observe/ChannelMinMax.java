@@ -20,7 +20,11 @@ public final class ChannelMinMax {
       Arrays.fill(max, Float.NEGATIVE_INFINITY);
     } else if (min.length != channels) {
       throw new OnnxqException(
-          "channel count changed from " + min.length + " to " + channels + " between calibration batches");
+          "channel count changed from "
+              + min.length
+              + " to "
+              + channels
+              + " between calibration batches");
     }
     for (int r = 0; r < rows; r++) {
       int off = r * channels;

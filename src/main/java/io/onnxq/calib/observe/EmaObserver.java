@@ -3,8 +3,8 @@ package io.onnxq.calib.observe;
 import io.onnxq.quant.IntRange;
 
 /**
- * Moving-average min/max: the first batch initialises, later batches move the range by
- * {@code momentum} toward their own min/max, damping one-off spikes that MinMax would keep forever.
+ * Moving-average min/max: the first batch initialises, later batches move the range by {@code
+ * momentum} toward their own min/max, damping one-off spikes that MinMax would keep forever.
  */
 public final class EmaObserver implements Observer {
   public static final double DEFAULT_MOMENTUM = 0.01;

@@ -14,7 +14,10 @@ import io.onnxq.quant.UniformQuantizer;
  */
 public interface Observer {
 
-  /** One calibration batch of one tensor, laid out with the channel as the LAST axis: rows x channels. */
+  /**
+   * One calibration batch of one tensor, laid out with the channel as the LAST axis: rows x
+   * channels.
+   */
   void update(float[] data, int rows, int channels);
 
   /**

@@ -40,7 +40,8 @@ public enum ObserverKind {
         return k;
       }
     }
-    throw new OnnxqException("unknown calibration method '" + name + "'; valid methods: " + validNames());
+    throw new OnnxqException(
+        "unknown calibration method '" + name + "'; valid methods: " + validNames());
   }
 
   public static String validNames() {

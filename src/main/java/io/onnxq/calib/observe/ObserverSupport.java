@@ -13,13 +13,15 @@ final class ObserverSupport {
     }
     long n = (long) rows * channels;
     if (n > data.length) {
-      throw new IllegalArgumentException("batch of " + data.length + " values cannot hold " + rows + " x " + channels);
+      throw new IllegalArgumentException(
+          "batch of " + data.length + " values cannot hold " + rows + " x " + channels);
     }
     return (int) n;
   }
 
   static OnnxqException noData(String observer) {
-    return new OnnxqException("calibration observer '" + observer + "' saw no finite values; feed at least one batch");
+    return new OnnxqException(
+        "calibration observer '" + observer + "' saw no finite values; feed at least one batch");
   }
 
   /** Exponential moving average step used by EMA and Percentile (momentum 0.01 by default). */

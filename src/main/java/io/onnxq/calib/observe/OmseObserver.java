@@ -40,7 +40,9 @@ public final class OmseObserver implements Observer {
         int slot = index.offer();
         if (slot >= 0) {
           if (slot >= sample.length) {
-            sample = java.util.Arrays.copyOf(sample, (int) Math.min(maxSamples, Math.max(1024L, 2L * sample.length)));
+            sample =
+                java.util.Arrays.copyOf(
+                    sample, (int) Math.min(maxSamples, Math.max(1024L, 2L * sample.length)));
           }
           sample[slot] = x;
         }

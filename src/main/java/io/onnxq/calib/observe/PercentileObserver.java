@@ -74,7 +74,8 @@ public final class PercentileObserver implements Observer {
       lo = bMin;
       hi = bMax;
     } else {
-      double[] q = quantiles(data, n, bMin, bMax, quantile * (count - 1), (1 - quantile) * (count - 1));
+      double[] q =
+          quantiles(data, n, bMin, bMax, quantile * (count - 1), (1 - quantile) * (count - 1));
       lo = q[0];
       hi = q[1];
     }
@@ -92,7 +93,8 @@ public final class PercentileObserver implements Observer {
    * Values at fractional ranks rankLo and rankHi (0-based, numpy 'linear' convention: rank q(n-1))
    * among the finite values of data[0..n).
    */
-  private double[] quantiles(float[] data, int n, float bMin, float bMax, double rankLo, double rankHi) {
+  private double[] quantiles(
+      float[] data, int n, float bMin, float bMax, double rankLo, double rankHi) {
     java.util.Arrays.fill(coarse, 0);
     java.util.Arrays.fill(fineLo, 0);
     java.util.Arrays.fill(fineHi, 0);

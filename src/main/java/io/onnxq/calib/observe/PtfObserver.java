@@ -39,9 +39,11 @@ public final class PtfObserver implements Observer {
   public PtfParams ptfParams(IntRange range) {
     ValueRange g = base.range(range);
     if (rows.rows() == 0) {
-      throw new OnnxqException("PTF observer saw no rows without non-finite values; feed at least one batch of finite data");
+      throw new OnnxqException(
+          "PTF observer saw no rows without non-finite values; feed at least one batch of finite data");
     }
-    return PowerOfTwoFactor.compute(g.min(), g.max(), rows.data(), rows.rows(), rows.channels(), range);
+    return PowerOfTwoFactor.compute(
+        g.min(), g.max(), rows.data(), rows.rows(), rows.channels(), range);
   }
 
   public RowSampler rowSampler() {

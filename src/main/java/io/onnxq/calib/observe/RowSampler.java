@@ -8,8 +8,8 @@ import java.util.Arrays;
  * such as PTF's per-channel MSE need values that co-occur in real rows, so rows are kept intact.
  *
  * <p>Rows holding a non-finite value (NaN, +-Infinity) are skipped, as {@link Observer} documents
- * for all observers: they are not offered to the reservoir, so they never displace a finite row
- * and the sample is the same as if they had not been fed.
+ * for all observers: they are not offered to the reservoir, so they never displace a finite row and
+ * the sample is the same as if they had not been fed.
  */
 public final class RowSampler {
   public static final int DEFAULT_MAX_ROWS = 4096;
@@ -30,7 +30,11 @@ public final class RowSampler {
       this.channels = channels;
     } else if (this.channels != channels) {
       throw new OnnxqException(
-          "channel count changed from " + this.channels + " to " + channels + " between calibration batches");
+          "channel count changed from "
+              + this.channels
+              + " to "
+              + channels
+              + " between calibration batches");
     }
     for (int r = 0; r < rows; r++) {
       if (!finiteRow(data, r * channels, channels)) {

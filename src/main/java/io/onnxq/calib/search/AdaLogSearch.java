@@ -10,9 +10,9 @@ import java.util.List;
  * AdaLog parameter searches (AdaLog §2.3).
  *
  * <p>Post-Softmax: s = 1, exhaustive over q = 10..137. Post-GELU (shift h): all q at the current s,
- * keep 8; 16 scales linear between the bounds (0.9 and 1.0 quantiles of the positive x, plus h) give
- * 128 (s, q) pairs, keep 32; 5 rounds expand each survivor into 4 scales in +-delta/2 (delta /= 3.5
- * per round), keep 32; the best pair over everything scored wins.
+ * keep 8; 16 scales linear between the bounds (0.9 and 1.0 quantiles of the positive x, plus h)
+ * give 128 (s, q) pairs, keep 32; 5 rounds expand each survivor into 4 scales in +-delta/2 (delta
+ * /= 3.5 per round), keep 32; the best pair over everything scored wins.
  *
  * <p>Performance contract for incremental losses: candidates of a step are scored grouped by q and
  * in ascending s within a q.
@@ -55,8 +55,9 @@ public final class AdaLogSearch {
   }
 
   /**
-   * Scale bounds of the post-GELU search: {p0.9, p1.0} of the positive entries of x (rank ceil(n p) - 1
-   * as in the reference code) plus h. Without positive entries both bounds are h (or 1 if h = 0).
+   * Scale bounds of the post-GELU search: {p0.9, p1.0} of the positive entries of x (rank ceil(n p)
+   * - 1 as in the reference code) plus h. Without positive entries both bounds are h (or 1 if h =
+   * 0).
    */
   public static float[] scaleBounds(float[] x, float h) {
     float[] pos = positive(x);
@@ -80,7 +81,8 @@ public final class AdaLogSearch {
    * @param bounds from {@link #scaleBounds}
    * @param currentScale scale used while scanning q (the previous result, or {@link #initialScale})
    */
-  public static AdaLogChoice postGelu(int bits, float[] bounds, float h, float currentScale, Loss loss) {
+  public static AdaLogChoice postGelu(
+      int bits, float[] bounds, float h, float currentScale, Loss loss) {
     float floor = Math.max(bounds[0] * 1e-3f, Float.MIN_NORMAL);
     List<Cand> qs = new ArrayList<>();
     for (int q = AdaLogQuantizer.MIN_Q; q <= AdaLogQuantizer.MAX_Q; q++) {

@@ -4,8 +4,8 @@ import io.onnxq.quant.IntRange;
 import java.util.stream.IntStream;
 
 /**
- * Searches for the two attention matmuls (AdaLog matmul.py), minimising the MSE of the matmul output
- * against FP32 on sampled rows.
+ * Searches for the two attention matmuls (AdaLog matmul.py), minimising the MSE of the matmul
+ * output against FP32 on sampled rows.
  *
  * <p>Layouts: a "segment" is one (image, head) pair, segment = image * heads + head; tensors are
  * [segments, rows, cols] row-major. Query rows and probability rows may be a sub-sample of the
@@ -14,9 +14,10 @@ import java.util.stream.IntStream;
  * <ul>
  *   <li>QK^T: q and k both uniform asymmetric with one (s, z) per head; after a first own-MSE pass,
  *       {@code rounds} alternations search q (k fixed) then k (q fixed), per head in parallel.
- *   <li>AV: probabilities AdaLog with s = 1, exhaustive q (one per tensor), V uniform per head FPCS;
- *       first pass on own MSE, then {@code rounds} alternations A then V.
+ *   <li>AV: probabilities AdaLog with s = 1, exhaustive q (one per tensor), V uniform per head
+ *       FPCS; first pass on own MSE, then {@code rounds} alternations A then V.
  * </ul>
+ *
  * Scoring goes through {@link OutputScorer} (incremental X_hat W updates), with the transposed
  * problem (Y^T = K Q^T, O^T = V^T A^T) when the right-hand operand is the one being searched.
  */
@@ -34,8 +35,20 @@ public final class AttentionSearch {
    * @param q [segments, qRows, d]
    * @param k [segments, kRows, d]
    */
-  public static QkChoice searchQk(float[] q, float[] k, int segments, int heads, int qRows, int kRows, int d, int bits, int rounds) {
-    check(q.length == segments * qRows * d && k.length == segments * kRows * d && segments % heads == 0);
+  public static QkChoice searchQk(
+      float[] q,
+      float[] k,
+      int segments,
+      int heads,
+      int qRows,
+      int kRows,
+      int d,
+      int bits,
+      int rounds) {
+    check(
+        q.length == segments * qRows * d
+            && k.length == segments * kRows * d
+            && segments % heads == 0);
     float[][] qs = split(q, segments, qRows * d);
     float[][] ks = split(k, segments, kRows * d);
     float[][] y = new float[segments][];
@@ -48,23 +61,45 @@ public final class AttentionSearch {
     UniformChoice kc = selfPerHead(ks, heads, bits);
     for (int round = 0; round < rounds; round++) {
       UniformChoice kFixed = kc;
-      qc = perHead(heads, bits, qs, h -> {
-        float[][] w = new float[segments / heads][];
-        for (int i = 0; i < w.length; i++) {
-          int sg = i * heads + h;
-          w[i] = Mat.transpose(Levels.fakeQuant(ks[sg], kFixed.scale(h), kFixed.zeroPoint(h), kFixed.range()), kRows, d);
-        }
-        return new OutputScorer(ofHead(qs, heads, h), w, ofHead(y, heads, h), qRows, d, kRows, 0f);
-      });
+      qc =
+          perHead(
+              heads,
+              bits,
+              qs,
+              h -> {
+                float[][] w = new float[segments / heads][];
+                for (int i = 0; i < w.length; i++) {
+                  int sg = i * heads + h;
+                  w[i] =
+                      Mat.transpose(
+                          Levels.fakeQuant(
+                              ks[sg], kFixed.scale(h), kFixed.zeroPoint(h), kFixed.range()),
+                          kRows,
+                          d);
+                }
+                return new OutputScorer(
+                    ofHead(qs, heads, h), w, ofHead(y, heads, h), qRows, d, kRows, 0f);
+              });
       UniformChoice qFixed = qc;
-      kc = perHead(heads, bits, ks, h -> {
-        float[][] w = new float[segments / heads][];
-        for (int i = 0; i < w.length; i++) {
-          int sg = i * heads + h;
-          w[i] = Mat.transpose(Levels.fakeQuant(qs[sg], qFixed.scale(h), qFixed.zeroPoint(h), qFixed.range()), qRows, d);
-        }
-        return new OutputScorer(ofHead(ks, heads, h), w, ofHead(yt, heads, h), kRows, d, qRows, 0f);
-      });
+      kc =
+          perHead(
+              heads,
+              bits,
+              ks,
+              h -> {
+                float[][] w = new float[segments / heads][];
+                for (int i = 0; i < w.length; i++) {
+                  int sg = i * heads + h;
+                  w[i] =
+                      Mat.transpose(
+                          Levels.fakeQuant(
+                              qs[sg], qFixed.scale(h), qFixed.zeroPoint(h), qFixed.range()),
+                          qRows,
+                          d);
+                }
+                return new OutputScorer(
+                    ofHead(ks, heads, h), w, ofHead(yt, heads, h), kRows, d, qRows, 0f);
+              });
     }
     double sum = 0;
     for (int sg = 0; sg < segments; sg++) {
@@ -81,8 +116,20 @@ public final class AttentionSearch {
    * @param v values [segments, tokens, d]
    */
   public static AvChoice searchAv(
-      float[] a, float[] v, int segments, int heads, int aRows, int tokens, int d, int aBits, int vBits, int rounds) {
-    check(a.length == segments * aRows * tokens && v.length == segments * tokens * d && segments % heads == 0);
+      float[] a,
+      float[] v,
+      int segments,
+      int heads,
+      int aRows,
+      int tokens,
+      int d,
+      int aBits,
+      int vBits,
+      int rounds) {
+    check(
+        a.length == segments * aRows * tokens
+            && v.length == segments * tokens * d
+            && segments % heads == 0);
     float[][] as = split(a, segments, aRows * tokens);
     float[][] vs = split(v, segments, tokens * d);
     float[][] vts = new float[segments][];
@@ -107,8 +154,20 @@ public final class AttentionSearch {
       for (int sg = 0; sg < segments; sg++) {
         aHatT[sg] = Mat.transpose(Levels.fakeQuant(as[sg], ac), aRows, tokens);
       }
-      vc = perHead(heads, vBits, vs, h ->
-          new OutputScorer(ofHead(vts, heads, h), ofHead(aHatT, heads, h), ofHead(yt, heads, h), d, tokens, aRows, 0f));
+      vc =
+          perHead(
+              heads,
+              vBits,
+              vs,
+              h ->
+                  new OutputScorer(
+                      ofHead(vts, heads, h),
+                      ofHead(aHatT, heads, h),
+                      ofHead(yt, heads, h),
+                      d,
+                      tokens,
+                      aRows,
+                      0f));
     }
     double sum = 0;
     for (int sg = 0; sg < segments; sg++) {
@@ -129,24 +188,33 @@ public final class AttentionSearch {
     float[] s = new float[heads];
     int[] z = new int[heads];
     IntRange r = IntRange.uint(bits);
-    IntStream.range(0, heads).parallel().forEach(h -> {
-      OutputScorer scorer = f.forHead(h);
-      UniformFpcs.Candidate c = UniformFpcs.search(concat(ofHead(values, heads, h)), bits,
-          (sc, zp) -> scorer.score(sc, Levels.uniform(sc, zp, r)));
-      s[h] = c.s();
-      z[h] = c.z();
-    });
+    IntStream.range(0, heads)
+        .parallel()
+        .forEach(
+            h -> {
+              OutputScorer scorer = f.forHead(h);
+              UniformFpcs.Candidate c =
+                  UniformFpcs.search(
+                      concat(ofHead(values, heads, h)),
+                      bits,
+                      (sc, zp) -> scorer.score(sc, Levels.uniform(sc, zp, r)));
+              s[h] = c.s();
+              z[h] = c.z();
+            });
     return new UniformChoice(s, z, bits);
   }
 
   private static UniformChoice selfPerHead(float[][] values, int heads, int bits) {
     float[] s = new float[heads];
     int[] z = new int[heads];
-    IntStream.range(0, heads).parallel().forEach(h -> {
-      UniformFpcs.Candidate c = UniformFpcs.search(concat(ofHead(values, heads, h)), bits);
-      s[h] = c.s();
-      z[h] = c.z();
-    });
+    IntStream.range(0, heads)
+        .parallel()
+        .forEach(
+            h -> {
+              UniformFpcs.Candidate c = UniformFpcs.search(concat(ofHead(values, heads, h)), bits);
+              s[h] = c.s();
+              z[h] = c.z();
+            });
     return new UniformChoice(s, z, bits);
   }
 
@@ -182,7 +250,8 @@ public final class AttentionSearch {
 
   private static void check(boolean ok) {
     if (!ok) {
-      throw new IllegalArgumentException("attention tensor sizes do not match segments/heads/rows/d");
+      throw new IllegalArgumentException(
+          "attention tensor sizes do not match segments/heads/rows/d");
     }
   }
 }

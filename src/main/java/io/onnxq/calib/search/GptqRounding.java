@@ -9,8 +9,8 @@ import java.util.stream.IntStream;
  * Input rows of W are rounded one at a time; the rounding error of row i, weighted by the inverse
  * Hessian H^-1 of the layer loss |X_hat (W_hat - W)|^2 (H = X_hat^T X_hat), is pushed onto the rows
  * not yet rounded, so later rows absorb what earlier ones lost. The search has already chosen the
- * scales and zero points; only the rounding direction of each weight changes, so every returned value
- * stays on the grid and the graph stores it exactly.
+ * scales and zero points; only the rounding direction of each weight changes, so every returned
+ * value stays on the grid and the graph stores it exactly.
  */
 public final class GptqRounding {
   /** Dampening added to H's diagonal, as a fraction of its mean (keeps H^-1 well conditioned). */
@@ -25,7 +25,8 @@ public final class GptqRounding {
    * @param p per-output-channel grid (axis 1)
    * @return dequantized on-grid weights [in, out]
    */
-  public static float[] round(float[] x, int rows, ActivationChoice act, float[] w, int in, int out, QuantParams p) {
+  public static float[] round(
+      float[] x, int rows, ActivationChoice act, float[] w, int in, int out, QuantParams p) {
     float[] xh = Levels.fakeQuant(x, act);
     float[] h32 = Mat.atb(xh, rows, in, xh, in);
     double[] h = new double[in * in];
@@ -43,21 +44,28 @@ public final class GptqRounding {
     for (int i = 0; i < in; i++) {
       double d = u[i * in + i];
       for (int o = 0; o < out; o++) {
-        float v = UniformQuantizer.fakeQuant((float) work[i * out + o], p.scale(o), p.zeroPoint(o), p.range());
+        float v =
+            UniformQuantizer.fakeQuant(
+                (float) work[i * out + o], p.scale(o), p.zeroPoint(o), p.range());
         q[i * out + o] = v;
         err[o] = (work[i * out + o] - v) / d;
       }
       int row = i;
-      IntStream.range(i + 1, in).parallel().forEach(j -> {
-        double f = u[row * in + j];
-        int off = j * out;
-        for (int o = 0; o < out; o++) work[off + o] -= f * err[o];
-      });
+      IntStream.range(i + 1, in)
+          .parallel()
+          .forEach(
+              j -> {
+                double f = u[row * in + j];
+                int off = j * out;
+                for (int o = 0; o < out; o++) work[off + o] -= f * err[o];
+              });
     }
     return q;
   }
 
-  /** U upper triangular with H^-1 = U^T U, via H = L L^T, H^-1 = L^-T L^-1, then Cholesky of H^-1. */
+  /**
+   * U upper triangular with H^-1 = U^T U, via H = L L^T, H^-1 = L^-T L^-1, then Cholesky of H^-1.
+   */
   private static double[] upperFactorOfInverse(double[] h, int n) {
     double[] l = cholesky(h, n);
     // inv(L) (lower), then H^-1 = inv(L)^T inv(L)
@@ -71,14 +79,17 @@ public final class GptqRounding {
       }
     }
     double[] hinv = new double[n * n];
-    IntStream.range(0, n).parallel().forEach(i -> {
-      for (int j = 0; j <= i; j++) {
-        double s = 0;
-        for (int k = i; k < n; k++) s += li[k * n + i] * li[k * n + j];
-        hinv[i * n + j] = s;
-        hinv[j * n + i] = s;
-      }
-    });
+    IntStream.range(0, n)
+        .parallel()
+        .forEach(
+            i -> {
+              for (int j = 0; j <= i; j++) {
+                double s = 0;
+                for (int k = i; k < n; k++) s += li[k * n + i] * li[k * n + j];
+                hinv[i * n + j] = s;
+                hinv[j * n + i] = s;
+              }
+            });
     double[] lower = cholesky(hinv, n);
     double[] upper = new double[n * n];
     for (int r = 0; r < n; r++) {
@@ -97,11 +108,14 @@ public final class GptqRounding {
       double d = Math.sqrt(s);
       l[j * n + j] = d;
       int col = j;
-      IntStream.range(j + 1, n).parallel().forEach(i -> {
-        double t = a[i * n + col];
-        for (int k = 0; k < col; k++) t -= l[i * n + k] * l[col * n + k];
-        l[i * n + col] = t / d;
-      });
+      IntStream.range(j + 1, n)
+          .parallel()
+          .forEach(
+              i -> {
+                double t = a[i * n + col];
+                for (int k = 0; k < col; k++) t -= l[i * n + k] * l[col * n + k];
+                l[i * n + col] = t / d;
+              });
     }
     return l;
   }

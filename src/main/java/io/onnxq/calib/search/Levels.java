@@ -34,7 +34,8 @@ final class Levels {
   }
 
   private static float[] unitTable(int bits, int q) {
-    return UNIT_TABLES.computeIfAbsent(bits * 1000 + q, k -> new AdaLogQuantizer(bits, 1f, q, 0f).tableUnshifted());
+    return UNIT_TABLES.computeIfAbsent(
+        bits * 1000 + q, k -> new AdaLogQuantizer(bits, 1f, q, 0f).tableUnshifted());
   }
 
   static float[] fakeQuant(float[] x, ActivationChoice c) {

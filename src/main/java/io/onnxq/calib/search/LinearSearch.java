@@ -16,18 +16,21 @@ import java.util.stream.IntStream;
  * post-GELU input instead starts at q = 37 and the paper's initial scale), then {@code rounds}
  * alternations: weights then activations (post-GELU: activations then weights).
  *
- * <p>Speed. Weight candidates use the per-channel decomposition |X_hat w_hat - X w|^2 = w_hat^T A w_hat
- * - 2 w_hat^T g + |y|^2 with A = X_hat^T X_hat and g = X_hat^T y (one A and one G = X_hat^T Y per
- * round); w_hat = s * m with integer m, and v = A m is updated only for codes that changed from the
- * previous candidate (candidates come in ascending s), so most candidates cost O(in). Activation
- * candidates go through {@link OutputScorer}, which updates X_hat W incrementally on a smaller row
- * sample. Defaults ({@link Config#DEFAULT}): 1024 rows for the weight search (A, G), 256 rows for a
- * uniform and 128 rows for an AdaLog activation search. With them one DeiT-Tiny block at W4A4
- * (qkv, proj, fc1, fc2) costs about 20 CPU-seconds, see DeitTinySearchBenchmark.
+ * <p>Speed. Weight candidates use the per-channel decomposition |X_hat w_hat - X w|^2 = w_hat^T A
+ * w_hat - 2 w_hat^T g + |y|^2 with A = X_hat^T X_hat and g = X_hat^T y (one A and one G = X_hat^T Y
+ * per round); w_hat = s * m with integer m, and v = A m is updated only for codes that changed from
+ * the previous candidate (candidates come in ascending s), so most candidates cost O(in).
+ * Activation candidates go through {@link OutputScorer}, which updates X_hat W incrementally on a
+ * smaller row sample. Defaults ({@link Config#DEFAULT}): 1024 rows for the weight search (A, G),
+ * 256 rows for a uniform and 128 rows for an AdaLog activation search. With them one DeiT-Tiny
+ * block at W4A4 (qkv, proj, fc1, fc2) costs about 20 CPU-seconds, see DeitTinySearchBenchmark.
  */
 public final class LinearSearch {
 
-  public enum ActKind { UNIFORM, ADALOG_GELU }
+  public enum ActKind {
+    UNIFORM,
+    ADALOG_GELU
+  }
 
   /**
    * @param weightRows rows used for A and G of the weight search
@@ -42,7 +45,8 @@ public final class LinearSearch {
 
   private LinearSearch() {}
 
-  public static LinearChoice search(float[] x, int rows, float[] w, int in, int out, int wBits, int aBits, ActKind kind) {
+  public static LinearChoice search(
+      float[] x, int rows, float[] w, int in, int out, int wBits, int aBits, ActKind kind) {
     return search(x, rows, w, in, out, wBits, aBits, kind, Config.DEFAULT);
   }
 
@@ -51,9 +55,18 @@ public final class LinearSearch {
    * @param w weight [in, out]
    */
   public static LinearChoice search(
-      float[] x, int rows, float[] w, int in, int out, int wBits, int aBits, ActKind kind, Config cfg) {
+      float[] x,
+      int rows,
+      float[] w,
+      int in,
+      int out,
+      int wBits,
+      int aBits,
+      ActKind kind,
+      Config cfg) {
     if (x.length != rows * in || w.length != in * out) {
-      throw new IllegalArgumentException("x or w does not match rows=" + rows + ", in=" + in + ", out=" + out);
+      throw new IllegalArgumentException(
+          "x or w does not match rows=" + rows + ", in=" + in + ", out=" + out);
     }
     int rw = Math.min(rows, cfg.weightRows());
     int ra = Math.min(rows, kind == ActKind.UNIFORM ? cfg.actRows() : cfg.logActRows());
@@ -80,7 +93,9 @@ public final class LinearSearch {
         wq = searchWeights(xw, rw, yw, cols, in, out, wBits, act);
         act = searchUniformAct(x, xa, ra, ya, dequantize(w, in, out, wq), in, out, aBits);
       } else {
-        act = searchGeluAct(xa, ra, ya, dequantize(w, in, out, wq), in, out, aBits, bounds, (AdaLogChoice) act);
+        act =
+            searchGeluAct(
+                xa, ra, ya, dequantize(w, in, out, wq), in, out, aBits, bounds, (AdaLogChoice) act);
         wq = searchWeights(xw, rw, yw, cols, in, out, wBits, act);
       }
     }
@@ -89,12 +104,19 @@ public final class LinearSearch {
 
   /**
    * Bias correction: the per-output-channel mean of (quantized output - FP32 output) over at most
-   * {@code maxRows} rows of x, the quantized layer using the fake-quantized input and the dequantized
-   * weights {@code wHat}. Subtracting it from the bias removes the systematic part of the error
-   * (rounding is not zero-mean once clipping and asymmetric grids are involved).
+   * {@code maxRows} rows of x, the quantized layer using the fake-quantized input and the
+   * dequantized weights {@code wHat}. Subtracting it from the bias removes the systematic part of
+   * the error (rounding is not zero-mean once clipping and asymmetric grids are involved).
    */
-  public static float[] meanOutputError(float[] x, int rows, float[] w, float[] wHat, int in, int out,
-      ActivationChoice act, int maxRows) {
+  public static float[] meanOutputError(
+      float[] x,
+      int rows,
+      float[] w,
+      float[] wHat,
+      int in,
+      int out,
+      ActivationChoice act,
+      int maxRows) {
     int r = Math.min(rows, maxRows);
     float[] xs = Mat.sampleRows(x, rows, in, r);
     float[] yq = Mat.matmul(Levels.fakeQuant(xs, act), r, in, wHat, out);
@@ -111,9 +133,11 @@ public final class LinearSearch {
   }
 
   /** Output MSE of the quantized layer (fake-quant x and W) against FP32 on the given rows. */
-  public static double outputMse(float[] x, int rows, float[] w, int in, int out, QuantParams weight, ActivationChoice act) {
+  public static double outputMse(
+      float[] x, int rows, float[] w, int in, int out, QuantParams weight, ActivationChoice act) {
     float[] y = Mat.matmul(x, rows, in, w, out);
-    float[] yq = Mat.matmul(Levels.fakeQuant(x, act), rows, in, dequantize(w, in, out, weight), out);
+    float[] yq =
+        Mat.matmul(Levels.fakeQuant(x, act), rows, in, dequantize(w, in, out, weight), out);
     return Levels.mse(y, yq);
   }
 
@@ -122,7 +146,8 @@ public final class LinearSearch {
     float[] d = new float[w.length];
     for (int i = 0; i < in; i++) {
       for (int o = 0; o < out; o++) {
-        d[i * out + o] = UniformQuantizer.fakeQuant(w[i * out + o], p.scale(o), p.zeroPoint(o), p.range());
+        d[i * out + o] =
+            UniformQuantizer.fakeQuant(w[i * out + o], p.scale(o), p.zeroPoint(o), p.range());
       }
     }
     return d;
@@ -130,12 +155,21 @@ public final class LinearSearch {
 
   private static QuantParams selfWeights(float[][] cols, int bits) {
     UniformFpcs.Candidate[] best = new UniformFpcs.Candidate[cols.length];
-    IntStream.range(0, cols.length).parallel().forEach(c -> best[c] = UniformFpcs.search(cols[c], bits));
+    IntStream.range(0, cols.length)
+        .parallel()
+        .forEach(c -> best[c] = UniformFpcs.search(cols[c], bits));
     return params(best, bits);
   }
 
   private static QuantParams searchWeights(
-      float[] xw, int rw, float[] yw, float[][] cols, int in, int out, int bits, ActivationChoice act) {
+      float[] xw,
+      int rw,
+      float[] yw,
+      float[][] cols,
+      int in,
+      int out,
+      int bits,
+      ActivationChoice act) {
     float[] xh = Levels.fakeQuant(xw, act);
     float[] a32 = Mat.atb(xh, rw, in, xh, in);
     double[] a = new double[a32.length];
@@ -144,34 +178,51 @@ public final class LinearSearch {
     }
     float[] g = Mat.atb(xh, rw, in, yw, out);
     UniformFpcs.Candidate[] best = new UniformFpcs.Candidate[out];
-    IntStream.range(0, out).parallel().forEach(c -> {
-      double[] gc = new double[in];
-      for (int i = 0; i < in; i++) {
-        gc[i] = g[i * out + c];
-      }
-      double yy = 0;
-      for (int r = 0; r < rw; r++) {
-        double v = yw[r * out + c];
-        yy += v * v;
-      }
-      QuadScorer s = new QuadScorer(a, gc, yy, cols[c], IntRange.uint(bits), rw);
-      best[c] = UniformFpcs.search(cols[c], bits, s::of);
-    });
+    IntStream.range(0, out)
+        .parallel()
+        .forEach(
+            c -> {
+              double[] gc = new double[in];
+              for (int i = 0; i < in; i++) {
+                gc[i] = g[i * out + c];
+              }
+              double yy = 0;
+              for (int r = 0; r < rw; r++) {
+                double v = yw[r * out + c];
+                yy += v * v;
+              }
+              QuadScorer s = new QuadScorer(a, gc, yy, cols[c], IntRange.uint(bits), rw);
+              best[c] = UniformFpcs.search(cols[c], bits, s::of);
+            });
     return params(best, bits);
   }
 
   private static ActivationChoice searchUniformAct(
       float[] x, float[] xa, int ra, float[] ya, float[] wHat, int in, int out, int bits) {
-    OutputScorer scorer = new OutputScorer(new float[][] {xa}, new float[][] {wHat}, new float[][] {ya}, ra, in, out, 0f);
+    OutputScorer scorer =
+        new OutputScorer(
+            new float[][] {xa}, new float[][] {wHat}, new float[][] {ya}, ra, in, out, 0f);
     IntRange r = IntRange.uint(bits);
-    UniformFpcs.Candidate c = UniformFpcs.search(x, bits, (s, z) -> scorer.score(s, Levels.uniform(s, z, r)));
+    UniformFpcs.Candidate c =
+        UniformFpcs.search(x, bits, (s, z) -> scorer.score(s, Levels.uniform(s, z, r)));
     return UniformChoice.single(c.s(), c.z(), bits);
   }
 
   private static ActivationChoice searchGeluAct(
-      float[] xa, int ra, float[] ya, float[] wHat, int in, int out, int bits, float[] bounds, AdaLogChoice cur) {
-    OutputScorer scorer = new OutputScorer(new float[][] {xa}, new float[][] {wHat}, new float[][] {ya}, ra, in, out, cur.h());
-    return AdaLogSearch.postGelu(bits, bounds, cur.h(), cur.s(), a -> scorer.score(a.scale(), Levels.adaLog(a)));
+      float[] xa,
+      int ra,
+      float[] ya,
+      float[] wHat,
+      int in,
+      int out,
+      int bits,
+      float[] bounds,
+      AdaLogChoice cur) {
+    OutputScorer scorer =
+        new OutputScorer(
+            new float[][] {xa}, new float[][] {wHat}, new float[][] {ya}, ra, in, out, cur.h());
+    return AdaLogSearch.postGelu(
+        bits, bounds, cur.h(), cur.s(), a -> scorer.score(a.scale(), Levels.adaLog(a)));
   }
 
   private static QuantParams params(UniformFpcs.Candidate[] best, int bits) {

@@ -6,6 +6,7 @@ import java.util.stream.IntStream;
 public final class Mat {
   /** Below this many multiply-adds a parallel split costs more than it saves. */
   private static final long PARALLEL_WORK = 1L << 18;
+
   private static final int BLOCK_ROWS = 16;
 
   private Mat() {}
@@ -18,21 +19,22 @@ public final class Mat {
     if ((long) m * k * n >= PARALLEL_WORK) {
       range = range.parallel();
     }
-    range.forEach(blk -> {
-      for (int i = blk * BLOCK_ROWS, end = Math.min(m, i + BLOCK_ROWS); i < end; i++) {
-        int ci = i * n;
-        for (int p = 0; p < k; p++) {
-          float av = a[i * k + p];
-          if (av == 0f) {
-            continue; // post-GELU / softmax codes are often exactly zero
+    range.forEach(
+        blk -> {
+          for (int i = blk * BLOCK_ROWS, end = Math.min(m, i + BLOCK_ROWS); i < end; i++) {
+            int ci = i * n;
+            for (int p = 0; p < k; p++) {
+              float av = a[i * k + p];
+              if (av == 0f) {
+                continue; // post-GELU / softmax codes are often exactly zero
+              }
+              int bp = p * n;
+              for (int j = 0; j < n; j++) {
+                c[ci + j] += av * b[bp + j];
+              }
+            }
           }
-          int bp = p * n;
-          for (int j = 0; j < n; j++) {
-            c[ci + j] += av * b[bp + j];
-          }
-        }
-      }
-    });
+        });
     return c;
   }
 

@@ -3,16 +3,16 @@ package io.onnxq.calib.search;
 import java.util.stream.IntStream;
 
 /**
- * Output MSE of X_hat W against a target Y, summed over segments that share shapes (one segment
- * for a Linear, one per image/head for attention), where X_hat = s * m(X) - h for a candidate
+ * Output MSE of X_hat W against a target Y, summed over segments that share shapes (one segment for
+ * a Linear, one per image/head for attention), where X_hat = s * m(X) - h for a candidate
  * activation quantizer and W is fixed.
  *
  * <p>Why incremental: with m integer-like levels that do not depend on s (uniform: q - z; AdaLog:
- * the s = 1 table), the loss is s^2 |Z|^2 - 2 s <Z, Y'> + |Y'|^2 with Z = m W and Y' = Y + h 1 colsum(W).
- * Candidates scored in ascending s change few levels, so Z is updated only for changed entries
- * (O(out) each) and per-row |Z_r|^2, <Z_r, Y'_r> only for changed rows: a whole FPCS round costs a
- * few matmuls instead of one per candidate. A row is rebuilt from scratch when most of it changed,
- * which also bounds rounding drift.
+ * the s = 1 table), the loss is s^2 |Z|^2 - 2 s <Z, Y'> + |Y'|^2 with Z = m W and Y' = Y + h 1
+ * colsum(W). Candidates scored in ascending s change few levels, so Z is updated only for changed
+ * entries (O(out) each) and per-row |Z_r|^2, <Z_r, Y'_r> only for changed rows: a whole FPCS round
+ * costs a few matmuls instead of one per candidate. A row is rebuilt from scratch when most of it
+ * changed, which also bounds rounding drift.
  */
 final class OutputScorer {
 
@@ -87,11 +87,12 @@ final class OutputScorer {
     if ((long) totalRows * in >= PARALLEL_ENTRIES) {
       range = range.parallel(); // small per-head problems are already run in parallel by the caller
     }
-    range.forEach(b -> {
-      for (int r = b * BLOCK_ROWS, end = Math.min(totalRows, r + BLOCK_ROWS); r < end; r++) {
-        updateRow(r, f, fresh);
-      }
-    });
+    range.forEach(
+        b -> {
+          for (int r = b * BLOCK_ROWS, end = Math.min(totalRows, r + BLOCK_ROWS); r < end; r++) {
+            updateRow(r, f, fresh);
+          }
+        });
     valid = true;
     double sZZ = 0;
     double sZY = 0;

@@ -5,8 +5,8 @@ import io.onnxq.quant.QuantParams;
 import io.onnxq.quant.UniformQuantizer;
 
 /**
- * Asymmetric uniform quantizer per group (tensor, head or output channel) on the unsigned grid
- * [0, 2^bits - 1]. Arrays are copied in and out.
+ * Asymmetric uniform quantizer per group (tensor, head or output channel) on the unsigned grid [0,
+ * 2^bits - 1]. Arrays are copied in and out.
  */
 public record UniformChoice(float[] scale, int[] zeroPoint, int bits) implements ActivationChoice {
 
@@ -74,7 +74,8 @@ public record UniformChoice(float[] scale, int[] zeroPoint, int bits) implements
 
   @Override
   public int hashCode() {
-    return 31 * (31 * java.util.Arrays.hashCode(scale) + java.util.Arrays.hashCode(zeroPoint)) + bits;
+    return 31 * (31 * java.util.Arrays.hashCode(scale) + java.util.Arrays.hashCode(zeroPoint))
+        + bits;
   }
 
   @Override

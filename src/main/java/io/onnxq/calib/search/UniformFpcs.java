@@ -12,10 +12,11 @@ import java.util.List;
  *
  * <p>Initial grid: num_zp = min(16, 2^(n-1)) zero points centred on 2^(n-1) times 128/num_zp scales
  * spaced linearly from range(quantiles 0.1..0.9) to range(min..max), over 2^n - 1. Two additions to
- * the paper's grid make skewed groups safe: the MinMax zero point is added as one more column of the
- * grid, and the MinMax (s, z) pair itself is scored. Then 5 rounds expand each of the top 16 into 8
- * scales evenly spaced in +-delta/2 (delta = grid step, divided by 7.5 after each round). The best
- * pair over all scored candidates wins, so the result is never worse than MinMax under the loss.
+ * the paper's grid make skewed groups safe: the MinMax zero point is added as one more column of
+ * the grid, and the MinMax (s, z) pair itself is scored. Then 5 rounds expand each of the top 16
+ * into 8 scales evenly spaced in +-delta/2 (delta = grid step, divided by 7.5 after each round).
+ * The best pair over all scored candidates wins, so the result is never worse than MinMax under the
+ * loss.
  *
  * <p>Performance contract for incremental losses: within each round, candidates are scored in
  * ascending scale order (ties by zero point), so consecutive candidates differ in few codes.
@@ -33,6 +34,7 @@ public final class UniformFpcs {
   static final int NEW_PER_SURVIVOR = 8;
   static final int ROUNDS = 5;
   static final int EQ_N = 128;
+
   /** The own-MSE loss sees at most this many values (evenly strided): it only seeds the search. */
   static final int SELF_MSE_MAX_VALUES = 1 << 16;
 

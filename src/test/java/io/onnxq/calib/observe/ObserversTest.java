@@ -203,7 +203,9 @@ class ObserversTest {
   @Test
   void unknownMethodListsValidOnes() {
     OnnxqException e = assertThrows(OnnxqException.class, () -> ObserverKind.parse("kl"));
-    assertEquals("unknown calibration method 'kl'; valid methods: minmax, ema, percentile, omse", e.getMessage());
+    assertEquals(
+        "unknown calibration method 'kl'; valid methods: minmax, ema, percentile, omse",
+        e.getMessage());
     assertThrows(OnnxqException.class, () -> ObserverKind.parse(null));
   }
 }

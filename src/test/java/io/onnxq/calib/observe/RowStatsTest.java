@@ -105,7 +105,8 @@ class RowStatsTest {
     for (int c = 0; c < ch; c++) {
       assertEquals(c % 2 == 0 ? 3 : 0, p.alpha()[c], "channel " + c);
     }
-    assertTrue(PowerOfTwoFactor.mse(p, all, 4 * rows, ch) < UniformQuantizer.mse(all, ptf.params(U8)));
+    assertTrue(
+        PowerOfTwoFactor.mse(p, all, 4 * rows, ch) < UniformQuantizer.mse(all, ptf.params(U8)));
     assertTrue(ptf.rowSampler().rows() <= RowSampler.DEFAULT_MAX_ROWS);
   }
 

@@ -28,7 +28,9 @@ class AdaLogSearchTest {
     float[] x = new float[5000];
     for (int i = 0; i < x.length; i++) {
       int k = rnd.nextInt(16);
-      x[i] = (float) (Math.pow(2, -(double) k * q / AdaLogQuantizer.R) * (1 + 0.01 * rnd.nextGaussian()));
+      x[i] =
+          (float)
+              (Math.pow(2, -(double) k * q / AdaLogQuantizer.R) * (1 + 0.01 * rnd.nextGaussian()));
     }
     AdaLogChoice c = AdaLogSearch.postSoftmax(4, AdaLogSearch.selfMse(x));
     assertNotEquals(AdaLogQuantizer.LOG2_Q, c.q());

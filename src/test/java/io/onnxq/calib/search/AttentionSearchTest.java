@@ -12,15 +12,29 @@ import org.junit.jupiter.api.Test;
 
 class AttentionSearchTest {
 
-  private static double qkMse(float[] q, float[] k, int segs, int heads, int rq, int rk, int d, UniformChoice qc, UniformChoice kc) {
+  private static double qkMse(
+      float[] q,
+      float[] k,
+      int segs,
+      int heads,
+      int rq,
+      int rk,
+      int d,
+      UniformChoice qc,
+      UniformChoice kc) {
     double sum = 0;
     for (int sg = 0; sg < segs; sg++) {
       int h = sg % heads;
       float[] qs = Mat.slice(q, sg, rq * d);
       float[] ks = Mat.slice(k, sg, rk * d);
       float[] y = Mat.matmul(qs, rq, d, Mat.transpose(ks, rk, d), rk);
-      float[] yq = Mat.matmul(Levels.fakeQuant(qs, qc.scale(h), qc.zeroPoint(h), qc.range()), rq, d,
-          Mat.transpose(Levels.fakeQuant(ks, kc.scale(h), kc.zeroPoint(h), kc.range()), rk, d), rk);
+      float[] yq =
+          Mat.matmul(
+              Levels.fakeQuant(qs, qc.scale(h), qc.zeroPoint(h), qc.range()),
+              rq,
+              d,
+              Mat.transpose(Levels.fakeQuant(ks, kc.scale(h), kc.zeroPoint(h), kc.range()), rk, d),
+              rk);
       sum += Levels.mse(y, yq);
     }
     return sum / segs;
@@ -57,8 +71,17 @@ class AttentionSearchTest {
     float[] k = SearchTestData.gaussian(rnd, segs * rk * d, 2.0);
     AttentionSearch.QkChoice c = AttentionSearch.searchQk(q, k, segs, heads, rq, rk, d, 4, 2);
     assertEquals(heads, c.q().groups());
-    double mm = qkMse(q, k, segs, heads, rq, rk, d,
-        minMaxPerHead(q, segs, heads, rq * d, 4), minMaxPerHead(k, segs, heads, rk * d, 4));
+    double mm =
+        qkMse(
+            q,
+            k,
+            segs,
+            heads,
+            rq,
+            rk,
+            d,
+            minMaxPerHead(q, segs, heads, rq * d, 4),
+            minMaxPerHead(k, segs, heads, rk * d, 4));
     assertEquals(qkMse(q, k, segs, heads, rq, rk, d, c.q(), c.k()), c.outputMse(), 1e-9 * (1 + mm));
     assertTrue(c.outputMse() <= mm, c.outputMse() + " > " + mm);
   }
@@ -82,8 +105,13 @@ class AttentionSearchTest {
       float[] as = Mat.slice(a, sg, ra * t);
       float[] vs = Mat.slice(v, sg, t * d);
       float[] y = Mat.matmul(as, ra, t, vs, d);
-      float[] yq = Mat.matmul(Levels.fakeQuant(as, AdaLogChoice.of(log2)), ra, t,
-          Levels.fakeQuant(vs, vmm.scale(h), vmm.zeroPoint(h), vmm.range()), d);
+      float[] yq =
+          Mat.matmul(
+              Levels.fakeQuant(as, AdaLogChoice.of(log2)),
+              ra,
+              t,
+              Levels.fakeQuant(vs, vmm.scale(h), vmm.zeroPoint(h), vmm.range()),
+              d);
       base += Levels.mse(y, yq);
     }
     base /= segs;

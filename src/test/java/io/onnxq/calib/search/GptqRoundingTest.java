@@ -37,12 +37,17 @@ class GptqRoundingTest {
     for (int i = 0; i < IN; i++) {
       for (int o = 0; o < OUT; o++) {
         float v = g[i * OUT + o];
-        assertEquals(v, UniformQuantizer.fakeQuant(v, p.scale(o), p.zeroPoint(o), p.range()), 0f, "off the grid");
+        assertEquals(
+            v,
+            UniformQuantizer.fakeQuant(v, p.scale(o), p.zeroPoint(o), p.range()),
+            0f,
+            "off the grid");
       }
     }
     float[] xh = Levels.fakeQuant(x, c.activation());
     float[] y = Mat.matmul(xh, ROWS, IN, w, OUT);
-    double nearest = Levels.mse(y, Mat.matmul(xh, ROWS, IN, LinearSearch.dequantize(w, IN, OUT, p), OUT));
+    double nearest =
+        Levels.mse(y, Mat.matmul(xh, ROWS, IN, LinearSearch.dequantize(w, IN, OUT, p), OUT));
     double compensated = Levels.mse(y, Mat.matmul(xh, ROWS, IN, g, OUT));
     assertTrue(compensated < 0.9 * nearest, "GPTQ " + compensated + " vs nearest " + nearest);
   }

@@ -46,9 +46,12 @@ class LinearSearchTest {
     float[] x = SearchTestData.activations(rnd, rows, in);
     float[] w = SearchTestData.weights(rnd, in, out);
     for (int bits : new int[] {4, 6}) {
-      LinearChoice c = LinearSearch.search(x, rows, w, in, out, bits, bits, LinearSearch.ActKind.UNIFORM);
+      LinearChoice c =
+          LinearSearch.search(x, rows, w, in, out, bits, bits, LinearSearch.ActKind.UNIFORM);
       double searched = LinearSearch.outputMse(x, rows, w, in, out, c.weight(), c.activation());
-      double minMax = LinearSearch.outputMse(x, rows, w, in, out, minMaxWeights(w, in, out, bits), minMaxAct(x, bits));
+      double minMax =
+          LinearSearch.outputMse(
+              x, rows, w, in, out, minMaxWeights(w, in, out, bits), minMaxAct(x, bits));
       assertEquals(searched, c.outputMse(), 1e-9 * (1 + searched));
       assertTrue(searched <= minMax, bits + " bits: " + searched + " > MinMax " + minMax);
     }
@@ -62,9 +65,11 @@ class LinearSearchTest {
     int out = 16;
     float[] x = SearchTestData.gelu(SearchTestData.activations(rnd, rows, in));
     float[] w = SearchTestData.weights(rnd, in, out);
-    LinearChoice c = LinearSearch.search(x, rows, w, in, out, 4, 4, LinearSearch.ActKind.ADALOG_GELU);
+    LinearChoice c =
+        LinearSearch.search(x, rows, w, in, out, 4, 4, LinearSearch.ActKind.ADALOG_GELU);
     assertTrue(c.activation() instanceof AdaLogChoice a && a.h() == AdaLogQuantizer.GELU_SHIFT);
-    double minMax = LinearSearch.outputMse(x, rows, w, in, out, minMaxWeights(w, in, out, 4), minMaxAct(x, 4));
+    double minMax =
+        LinearSearch.outputMse(x, rows, w, in, out, minMaxWeights(w, in, out, 4), minMaxAct(x, 4));
     assertTrue(c.outputMse() <= minMax, c.outputMse() + " > MinMax " + minMax);
   }
 
@@ -110,7 +115,9 @@ class LinearSearchTest {
     float[] x = SearchTestData.gelu(SearchTestData.activations(rnd, rows, in));
     float[] w = SearchTestData.weights(rnd, in, out);
     float[] y = Mat.matmul(x, rows, in, w, out);
-    OutputScorer uni = new OutputScorer(new float[][] {x}, new float[][] {w}, new float[][] {y}, rows, in, out, 0f);
+    OutputScorer uni =
+        new OutputScorer(
+            new float[][] {x}, new float[][] {w}, new float[][] {y}, rows, in, out, 0f);
     IntRange r = IntRange.uint(4);
     for (int t = 0; t < 40; t++) {
       float s = 0.2f + 0.01f * t;
@@ -119,11 +126,13 @@ class LinearSearchTest {
       assertEquals(direct, uni.score(s, Levels.uniform(s, z, r)), 1e-5 * direct + 1e-12);
     }
     float h = AdaLogQuantizer.GELU_SHIFT;
-    OutputScorer log = new OutputScorer(new float[][] {x}, new float[][] {w}, new float[][] {y}, rows, in, out, h);
+    OutputScorer log =
+        new OutputScorer(new float[][] {x}, new float[][] {w}, new float[][] {y}, rows, in, out, h);
     for (int q : new int[] {20, 37, 60}) {
       for (int t = 0; t < 10; t++) {
         AdaLogQuantizer a = new AdaLogQuantizer(4, 2f + 0.1f * t, q, h);
-        double direct = Levels.mse(y, Mat.matmul(Levels.fakeQuant(x, AdaLogChoice.of(a)), rows, in, w, out));
+        double direct =
+            Levels.mse(y, Mat.matmul(Levels.fakeQuant(x, AdaLogChoice.of(a)), rows, in, w, out));
         assertEquals(direct, log.score(a.scale(), Levels.adaLog(a)), 1e-4 * direct + 1e-9);
       }
     }

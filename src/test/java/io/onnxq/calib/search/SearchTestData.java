@@ -23,7 +23,8 @@ final class SearchTestData {
     float[] y = new float[x.length];
     for (int i = 0; i < x.length; i++) {
       double v = x[i];
-      y[i] = (float) (0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))));
+      y[i] =
+          (float) (0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))));
     }
     return y;
   }

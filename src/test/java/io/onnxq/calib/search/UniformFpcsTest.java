@@ -49,10 +49,13 @@ class UniformFpcsTest {
   @Test
   void scoresEachRoundInAscendingScale() {
     List<Float> seen = new ArrayList<>();
-    UniformFpcs.search(laplace(new Random(2), 1000), 4, (s, z) -> {
-      seen.add(s);
-      return Math.abs(s - 0.3);
-    });
+    UniformFpcs.search(
+        laplace(new Random(2), 1000),
+        4,
+        (s, z) -> {
+          seen.add(s);
+          return Math.abs(s - 0.3);
+        });
     // 1 + 5 rounds, each non-decreasing in s: at most 5 descents overall.
     int descents = 0;
     for (int i = 1; i < seen.size(); i++) {
