@@ -42,13 +42,20 @@ class ReportTest {
     JsonNode r = Json.MAPPER.readTree(report.toFile());
     int weights = 0;
     int ptf = 0;
+    int codes = 0;
     for (JsonNode t : r.get("tensors")) {
+      if (t.get("role").asText().equals("attn.probs (log2 codes)")) {
+        codes++; // the integer softmax's codes have no scale of their own
+        assertEquals(4, t.get("bits").asInt(), t.toString());
+        continue;
+      }
       assertTrue(t.get("scale").size() > 0, t.toString());
       if (t.get("kind").asText().equals("weight")) weights++;
       if (t.get("perChannel").asBoolean() && t.get("kind").asText().equals("activation")) ptf++;
     }
     assertEquals(10, weights, "8 block linears + patch embed + head");
     assertEquals(5, ptf, "every LayerNorm input has PTF factors");
+    assertEquals(2, codes, "both attentions' probabilities are log2 codes");
     assertEquals(12, r.get("layers").size(), "10 linears + 2 attentions");
     for (JsonNode l : r.get("layers")) assertTrue(l.get("cosine").asDouble() > 0, l.toString());
     assertEquals(dir.resolve("q.onnx").toString(), r.get("output").asText());

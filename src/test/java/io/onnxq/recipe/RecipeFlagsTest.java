@@ -1,0 +1,85 @@
+package io.onnxq.recipe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.onnxq.OnnxqException;
+import io.onnxq.calib.observe.ObserverKind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RecipeFlagsTest {
+  /** Flags as the CLI spells them: "pts lis adalog wbits=4 attn=8 ...". */
+  private static RecipeFlags flags(String spec) {
+    String s = " " + spec + " ";
+    Integer attn =
+        s.contains(" attn=") ? Integer.valueOf(s.split(" attn=")[1].split(" ")[0]) : null;
+    int w = s.contains(" wbits=") ? Integer.parseInt(s.split(" wbits=")[1].split(" ")[0]) : 8;
+    int a = s.contains(" abits=") ? Integer.parseInt(s.split(" abits=")[1].split(" ")[0]) : 8;
+    return new RecipeFlags(
+        "minmax",
+        "reduced",
+        s.contains(" full "),
+        s.contains(" pts "),
+        s.contains(" lis "),
+        attn,
+        w,
+        a,
+        s.contains(" adalog "),
+        s.contains(" log2 "),
+        new Refinements(s.contains(" bc "), false, false));
+  }
+
+  @Test
+  void flagsMapToOneRecipeEach() {
+    assertEquals(W8A8.defaults(), flags("").toRecipe());
+    assertEquals(
+        new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, true, false, 8),
+        flags("pts").toRecipe());
+    assertEquals(
+        new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, true, true, 4),
+        flags("pts lis").toRecipe());
+    assertEquals(
+        new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, false, true, 8),
+        flags("lis attn=8").toRecipe());
+    assertEquals(
+        new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, false, false, 8),
+        flags("full").toRecipe());
+    assertEquals(
+        new LowBit(ObserverKind.MINMAX, WeightRange.REDUCED, 4, 6, false),
+        flags("wbits=4 abits=6").toRecipe());
+    assertEquals(
+        new LowBit(ObserverKind.MINMAX, WeightRange.REDUCED, 8, 8, true), flags("log2").toRecipe());
+    assertEquals(
+        AdaLog.of(4, 4).withRefinements(new Refinements(true, false, false)),
+        flags("adalog wbits=4 abits=4 bc").toRecipe());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "attn=4|--attn-bits 4 needs --lis (4-bit attention uses log2 codes)",
+        "lis attn=5|--attn-bits must be 4 or 8, got 5",
+        "wbits=5|--wbits/--abits must be 3, 4, 6 or 8, got 5",
+        "pts wbits=4|--pts/--lis/--full are 8-bit FQ-ViT modes; combine --wbits/--abits with --adalog or --log2-softmax",
+        "full adalog|--pts/--lis/--full are 8-bit FQ-ViT modes; combine --wbits/--abits with --adalog or --log2-softmax",
+        "adalog log2|choose one of --adalog and --log2-softmax",
+        "bc|--bias-correction, --gptq and --qk-balance refine --adalog; add --adalog"
+      })
+  void invalidCombinationsAreRefusedWithTheCliLine(String spec, String message) {
+    assertEquals(
+        message, assertThrows(OnnxqException.class, () -> flags(spec).toRecipe()).getMessage());
+  }
+
+  @Test
+  void recipesValidateThemselvesToo() {
+    assertThrows(
+        OnnxqException.class,
+        () -> new FqVit(ObserverKind.MINMAX, WeightRange.FULL, true, false, 4));
+    assertThrows(OnnxqException.class, () -> AdaLog.of(5, 4));
+    assertThrows(OnnxqException.class, () -> new Settings(0, 10, Emit.FUNCTIONS));
+    assertEquals(WeightRange.FULL, WeightRange.parse("Full"));
+  }
+}
