@@ -9,7 +9,6 @@ import io.onnxq.data.Batches;
 import io.onnxq.data.Dataset;
 import io.onnxq.eval.Evaluator;
 import io.onnxq.model.Graph;
-import io.onnxq.model.Node;
 import io.onnxq.model.OnnxModel;
 import io.onnxq.ops.CustomOps;
 import io.onnxq.ort.OrtModel;
@@ -24,6 +23,7 @@ import io.onnxq.quant.QuantParams;
 import io.onnxq.recipe.Emit;
 import io.onnxq.testutil.TestData;
 import io.onnxq.testutil.TinyVit;
+import io.onnxq.verify.Verifier;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -82,6 +82,13 @@ final class RuleFixture {
     }
   }
 
+  /** verify: every custom-op call recomputed by its Java kernel, with no element differing. */
+  void assertKernelsExact(ModelProto q) {
+    for (Verifier.OpResult r : new Verifier(8, Progress.SILENT).verify(q, data)) {
+      if (r.elements() == 0 || r.mismatches() != 0) throw new AssertionError("kernel check: " + r);
+    }
+  }
+
   static long count(ModelProto m, String opType) {
     return m.getGraph().getNodeList().stream()
         .map(NodeProto::getOpType)
@@ -107,9 +114,5 @@ final class RuleFixture {
     return m.getGraph().getNodeList().stream()
         .filter(n -> n.getInputList().contains(tensor))
         .toList();
-  }
-
-  static Node node(Graph g, String output) {
-    return g.producer(output);
   }
 }
