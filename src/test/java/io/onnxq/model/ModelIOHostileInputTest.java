@@ -303,7 +303,7 @@ class ModelIOHostileInputTest {
     long size = 3L << 30;
     sparse(dir.resolve("big.bin"), size);
     Path f = save(dir, withInit(tiny(), external("big.w", "big.bin", null, null, size / 4)));
-    refused(f, "'big.w'", "per-tensor cap", String.valueOf(ModelIO.MAX_EXTERNAL_TENSOR_BYTES));
+    refused(f, "'big.w'", "per-tensor cap", String.valueOf(ExternalData.MAX_EXTERNAL_TENSOR_BYTES));
   }
 
   @Test
@@ -316,7 +316,7 @@ class ModelIOHostileInputTest {
         withInit(
             withInit(tiny(), external("a.w", "big.bin", "0", String.valueOf(each), each / 4)),
             external("b.w", "big.bin", String.valueOf(each), String.valueOf(each), each / 4));
-    refused(save(dir, m), "total cap", String.valueOf(ModelIO.MAX_EXTERNAL_TOTAL_BYTES));
+    refused(save(dir, m), "total cap", String.valueOf(ExternalData.MAX_EXTERNAL_TOTAL_BYTES));
   }
 
   // ---- 4. IR and opset versions ----
