@@ -8,11 +8,13 @@ import io.onnxq.model.ModelIO;
 import io.onnxq.model.OnnxModel;
 import io.onnxq.model.OutputFiles;
 import io.onnxq.recipe.Emit;
+import io.onnxq.recipe.LayerOverrides;
 import io.onnxq.recipe.Recipe;
 import io.onnxq.recipe.RecipeFlags;
 import io.onnxq.recipe.Refinements;
 import io.onnxq.recipe.Settings;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -124,6 +126,22 @@ final class ConvertCommand implements Callable<Integer> {
   boolean qkBalance;
 
   @Option(
+      names = "--keep-float",
+      paramLabel = "GLOB",
+      description =
+          "keep the linear layers whose module name matches in float (e.g. 'blocks.0.*', 'head'; repeatable; names as in"
+              + " the --report layer list)")
+  List<String> keepFloat;
+
+  @Option(
+      names = "--bits",
+      paramLabel = "GLOB=N",
+      description =
+          "weights and input of the matching linear layers at N bits, 2 to 8 (e.g. 'head=8'; repeatable; --keep-float wins,"
+              + " else the last matching --bits)")
+  List<String> bitsFor;
+
+  @Option(
       names = "--log2-softmax",
       description = "low-bit baseline: fixed log2 quantizer for the attention probabilities")
   boolean log2Softmax;
@@ -170,7 +188,9 @@ final class ConvertCommand implements Callable<Integer> {
                 log2Softmax,
                 new Refinements(biasCorrection, gptq, qkBalance))
             .toRecipe();
-    Settings settings = new Settings(batchSize, calibCount, Emit.parse(emit));
+    Settings settings =
+        new Settings(
+            batchSize, calibCount, Emit.parse(emit), LayerOverrides.parse(keepFloat, bitsFor));
     OnnxModel m = ModelIO.read(model);
     Dataset ds = data.open(calib, null, settings.calibCount());
     Progress progress = quiet ? Progress.SILENT : Progress.stderr();

@@ -55,6 +55,7 @@ public final class Converter {
     progress.info("normalised: " + normalized.text());
     progress.info(StructureSummary.of(model, structure).coverageLine());
     StructureRequirements.check(structure, recipe);
+    OverrideCheck.check(structure, requested.overrides(), progress);
     BatchProbe.Limit batchLimit =
         BatchProbe.limit(
             List.of(fp32),
@@ -70,7 +71,13 @@ public final class Converter {
         Planners.forRecipe(recipe)
             .plan(
                 new PlanInput(
-                    fp32, model.graph(), structure, calib, settings.batchSize(), progress));
+                    fp32,
+                    model.graph(),
+                    structure,
+                    calib,
+                    settings.batchSize(),
+                    settings.overrides(),
+                    progress));
     double calibSeconds = (System.nanoTime() - tc) / 1e9;
 
     ModelProto out = ModelRewriter.rewrite(model, structure, plan, settings.emit());
@@ -102,15 +109,17 @@ public final class Converter {
     return new Result(out, report, plan);
   }
 
-  /** Layer outputs compared with FP32: [layer name, role] by tensor. */
+  /** Layer outputs compared with FP32: [layer name, role, module name] by tensor. */
   private static Map<String, String[]> watched(VitStructure s, QuantPlan plan) {
     Map<String, String[]> watched = new LinkedHashMap<>();
     for (LinearLayer l : s.linears()) {
       if (plan.rescaled().contains(l.output())) continue; // changed on purpose, no longer FP32's
-      watched.put(l.output(), new String[] {l.name(), l.role().name().toLowerCase(Locale.ROOT)});
+      watched.put(
+          l.output(),
+          new String[] {l.name(), l.role().name().toLowerCase(Locale.ROOT), l.moduleName()});
     }
     for (Attention a : s.attentions())
-      watched.put(a.output(), new String[] {a.av().name(), "attention"});
+      watched.put(a.output(), new String[] {a.av().name(), "attention", null});
     return watched;
   }
 
@@ -119,7 +128,7 @@ public final class Converter {
     List<QuantReport.LayerEntry> out = new ArrayList<>();
     for (LayerErrorMeter.LayerError e : errors) {
       String[] info = watched.get(e.tensor());
-      out.add(QuantReport.LayerEntry.of(info[0], info[1], e));
+      out.add(QuantReport.LayerEntry.of(info[0], info[2], info[1], e));
     }
     return out;
   }

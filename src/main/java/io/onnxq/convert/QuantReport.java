@@ -53,10 +53,14 @@ public record QuantReport(
       int[] ptfAlpha,
       String observer) {}
 
-  /** Output error of one layer against FP32 on calibration samples. */
-  public record LayerEntry(String layer, String role, String tensor, double sqnrDb, double cosine) {
-    static LayerEntry of(String layer, String role, LayerError e) {
-      return new LayerEntry(layer, role, e.tensor(), e.sqnrDb(), e.cosine());
+  /**
+   * Output error of one layer against FP32 on calibration samples; {@code module} is the name
+   * --keep-float/--bits match (null for attention).
+   */
+  public record LayerEntry(
+      String layer, String module, String role, String tensor, double sqnrDb, double cosine) {
+    static LayerEntry of(String layer, String module, String role, LayerError e) {
+      return new LayerEntry(layer, module, role, e.tensor(), e.sqnrDb(), e.cosine());
     }
   }
 }

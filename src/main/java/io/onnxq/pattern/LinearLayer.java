@@ -45,4 +45,23 @@ public record LinearLayer(
   public String name() {
     return node.name().isEmpty() ? node.output(0) : node.name();
   }
+
+  /**
+   * The layer's module path, what per-layer overrides match: from an exporter's scoped node name
+   * ({@code /blocks/blocks.0/attn/qkv/MatMul} -> {@code blocks.0.attn.qkv}, the op's own segment
+   * and a container segment repeated as the next one's prefix dropped), else the weight's name less
+   * {@code .weight}.
+   */
+  public String moduleName() {
+    String[] parts = node.name().split("/");
+    java.util.List<String> kept = new java.util.ArrayList<>();
+    for (int i = 0; i < parts.length - 1; i++) {
+      if (parts[i].isEmpty() || parts[i + 1].startsWith(parts[i] + ".")) continue;
+      kept.add(parts[i]);
+    }
+    if (!kept.isEmpty()) return String.join(".", kept);
+    return weight.endsWith(".weight")
+        ? weight.substring(0, weight.length() - ".weight".length())
+        : weight;
+  }
 }

@@ -28,11 +28,13 @@ import io.onnxq.quant.QkBalance;
 import io.onnxq.quant.QuantParams;
 import io.onnxq.quant.UniformQuantizer;
 import io.onnxq.recipe.AdaLog;
+import io.onnxq.recipe.LayerOverrides;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * AdaLog parameter selection. One capture pass keeps FP32 layer inputs ("parallel" calibration:
@@ -76,7 +78,7 @@ public final class AdaLogPlanner implements Planner {
   /**
    * A searched weight grid; the codes are taken once every replacement of the weight is planned.
    */
-  private record PendingWeight(String initializer, String role, QuantParams params) {}
+  private record PendingWeight(String initializer, String role, QuantParams params, int bits) {}
 
   @Override
   public QuantPlan plan(PlanInput in) {
@@ -118,7 +120,7 @@ public final class AdaLogPlanner implements Planner {
       r.t()
           .weight(
               WeightPlanning.searched(
-                  r.g(), r.t(), w.initializer(), w.role(), w.params(), o.wBits()));
+                  r.g(), r.t(), w.initializer(), w.role(), w.params(), w.bits()));
     }
     return r.t().build();
   }
@@ -262,6 +264,10 @@ public final class AdaLogPlanner implements Planner {
   }
 
   private void searchLinear(Run run, LinearLayer l, boolean geluInput) {
+    Optional<LayerOverrides.Rule> own = run.in().override(l);
+    if (own.isPresent() && own.get().keepFloat()) return;
+    int wBits = own.map(LayerOverrides.Rule::bits).orElse(o.wBits());
+    int aBits = own.map(LayerOverrides.Rule::bits).orElse(o.aBits());
     Graph g = run.g();
     QuantPlan.Builder t = run.t();
     Captured x = run.cap().get(l.input());
@@ -277,8 +283,8 @@ public final class AdaLogPlanner implements Planner {
             wio,
             in,
             out,
-            o.wBits(),
-            o.aBits(),
+            wBits,
+            aBits,
             geluInput ? LinearSearch.ActKind.ADALOG_GELU : LinearSearch.ActKind.UNIFORM);
     QuantParams wp = c.weight();
     float[] wHat = LinearSearch.dequantize(wio, in, out, wp);
@@ -300,7 +306,8 @@ public final class AdaLogPlanner implements Planner {
             new PendingWeight(
                 l.weight(),
                 WeightPlanning.role(l),
-                QuantParams.perChannel(wp.scale(), wp.zeroPoint(), l.outAxis(), wp.range())));
+                QuantParams.perChannel(wp.scale(), wp.zeroPoint(), l.outAxis(), wp.range()),
+                wBits));
     String role = WeightPlanning.role(l) + ".input";
     if (c.activation() instanceof AdaLogChoice a) {
       AdaLogQuantizer q = a.quantizer();
@@ -313,7 +320,7 @@ public final class AdaLogPlanner implements Planner {
           AdaLogQuantizer.foldShiftIntoBias(t.current(g, l.bias()), wHat, in, out, q.shift()));
     } else {
       UniformChoice u = (UniformChoice) c.activation();
-      t.activation(l.input(), role, Uniform.perTensor(u.params(-1), o.aBits()), false);
+      t.activation(l.input(), role, Uniform.perTensor(u.params(-1), aBits), false);
     }
   }
 
@@ -377,6 +384,10 @@ public final class AdaLogPlanner implements Planner {
 
   /** Patch embedding: weights per output channel by FPCS on their own MSE, image input 8-bit. */
   private void patchEmbed(Run run, LinearLayer l) {
+    Optional<LayerOverrides.Rule> own = run.in().override(l);
+    if (own.isPresent() && own.get().keepFloat()) return;
+    int wBits = own.map(LayerOverrides.Rule::bits).orElse(o.wBits());
+    int aBits = own.map(LayerOverrides.Rule::bits).orElse(8); // the image stays 8-bit by default
     Graph g = run.g();
     QuantPlan.Builder t = run.t();
     Captured x = run.cap().get(l.input());
@@ -387,13 +398,15 @@ public final class AdaLogPlanner implements Planner {
     int[] z = new int[out];
     for (int c = 0; c < out; c++) {
       UniformFpcs.Candidate cand =
-          UniformFpcs.search(Arrays.copyOfRange(w, c * per, (c + 1) * per), o.wBits());
+          UniformFpcs.search(Arrays.copyOfRange(w, c * per, (c + 1) * per), wBits);
       s[c] = cand.s();
       z[c] = cand.z();
     }
-    IntRange wr = IntRange.uint(o.wBits());
+    IntRange wr = IntRange.uint(wBits);
     run.weights()
-        .add(new PendingWeight(l.weight(), "patch_embed", QuantParams.perChannel(s, z, 0, wr)));
+        .add(
+            new PendingWeight(
+                l.weight(), "patch_embed", QuantParams.perChannel(s, z, 0, wr), wBits));
     float min = 0;
     float max = 0;
     for (float v : x.data()) {
@@ -403,7 +416,7 @@ public final class AdaLogPlanner implements Planner {
     t.activation(
         l.input(),
         "patch_embed.input",
-        Uniform.perTensor(UniformQuantizer.asymmetric(min, max, IntRange.uint(8)), 8),
+        Uniform.perTensor(UniformQuantizer.asymmetric(min, max, IntRange.uint(aBits)), aBits),
         false);
   }
 

@@ -11,6 +11,8 @@ import io.onnxq.quant.IntRange;
 import io.onnxq.recipe.FqVit;
 import io.onnxq.recipe.LowBit;
 import io.onnxq.recipe.W8A8;
+import io.onnxq.recipe.WeightRange;
+import java.util.Optional;
 
 /**
  * The observer path (W8A8, FQ-ViT, uniform low-bit): places quantizers from the structure, streams
@@ -20,14 +22,14 @@ import io.onnxq.recipe.W8A8;
 public final class ObserverPlanner implements Planner {
   private final ObserverKind observer;
   private final Placement.Config placement;
-  private final IntRange weightRange;
+  private final WeightRange int8;
   private final int weightBits;
 
   private ObserverPlanner(
-      ObserverKind observer, Placement.Config placement, IntRange weightRange, int weightBits) {
+      ObserverKind observer, Placement.Config placement, WeightRange int8, int weightBits) {
     this.observer = observer;
     this.placement = placement;
-    this.weightRange = weightRange;
+    this.int8 = int8;
     this.weightBits = weightBits;
   }
 
@@ -35,7 +37,7 @@ public final class ObserverPlanner implements Planner {
     return new ObserverPlanner(
         r.observer(),
         new Placement.Config(8, false, false, Placement.Probs.UNIFORM, 8),
-        r.weightRange().int8(),
+        r.weightRange(),
         8);
   }
 
@@ -45,24 +47,23 @@ public final class ObserverPlanner implements Planner {
     return new ObserverPlanner(
         r.observer(),
         new Placement.Config(8, true, r.pts(), probs, r.attnBits()),
-        r.weightRange().int8(),
+        r.weightRange(),
         8);
   }
 
   public static ObserverPlanner of(LowBit r) {
     Placement.Probs probs = r.log2Probs() ? Placement.Probs.LOG2 : Placement.Probs.UNIFORM;
-    IntRange w = r.wBits() < 8 ? IntRange.uint(r.wBits()) : r.weightRange().int8();
     return new ObserverPlanner(
         r.observer(),
         new Placement.Config(r.aBits(), false, false, probs, r.aBits()),
-        w,
+        r.weightRange(),
         r.wBits());
   }
 
   @Override
   public QuantPlan plan(PlanInput in) {
     VitStructure s = in.structure();
-    Placement placed = Placement.of(s, placement);
+    Placement placed = Placement.of(s, placement, l -> ownBits(in, l));
     in.progress()
         .info(
             String.format(
@@ -96,9 +97,20 @@ public final class ObserverPlanner implements Planner {
             a.probs(), "attn.probs (log2)", new ActivationQuant.Log(log2), false, "log2");
       }
     }
-    for (LinearLayer l : s.linears())
-      plan.weight(WeightPlanning.minMax(in.graph(), plan, l, weightRange, weightBits));
+    for (LinearLayer l : s.linears()) {
+      Optional<Integer> own = ownBits(in, l);
+      if (own != null && own.isEmpty()) continue; // kept float
+      int b = own != null ? own.get() : weightBits;
+      // Below 8 bits asymmetric unsigned per channel; 8 bits the recipe's symmetric int8 grid.
+      IntRange r = b < 8 ? IntRange.uint(b) : int8.int8();
+      plan.weight(WeightPlanning.minMax(in.graph(), plan, l, r, b));
+    }
     return plan.build();
+  }
+
+  /** A layer's overridden width: null = the recipe's, empty = kept float. */
+  private static Optional<Integer> ownBits(PlanInput in, LinearLayer l) {
+    return in.override(l).map(r -> Optional.ofNullable(r.bits())).orElse(null);
   }
 
   /** Bits of an unsigned activation grid [0, 2^n - 1]. */

@@ -13,7 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Which activations an observer-calibrated recipe quantizes, on which grid, decided from the
@@ -48,16 +50,22 @@ final class Placement {
 
   private Placement() {}
 
-  static Placement of(VitStructure s, Config c) {
+  /**
+   * @param layerBits a linear layer's input width when overridden (null: float), else absent
+   */
+  static Placement of(
+      VitStructure s, Config c, Function<LinearLayer, Optional<Integer>> layerBits) {
     Placement p = new Placement();
     IntRange act = IntRange.uint(c.actBits());
     for (LinearLayer l : s.linears()) {
       String role = l.role().name().toLowerCase(Locale.ROOT);
-      p.add(
-          l.input(),
-          role + ".input",
-          l.role() == LinearLayer.Role.PATCH_EMBED ? IntRange.uint(8) : act,
-          false);
+      Optional<Integer> own = layerBits.apply(l);
+      if (own != null && own.isEmpty()) continue; // kept float
+      IntRange r =
+          own != null
+              ? IntRange.uint(own.get())
+              : l.role() == LinearLayer.Role.PATCH_EMBED ? IntRange.uint(8) : act;
+      p.add(l.input(), role + ".input", r, false);
     }
     for (Attention a : s.attentions()) {
       p.add(a.qInput(), "attn.q", act, false);

@@ -8,21 +8,27 @@ import io.onnxq.OnnxqException;
  * @param batchSize calibration batch size (a model that runs at one batch only overrides it)
  * @param calibCount calibration samples to use (all when the data has fewer)
  * @param emit custom ops as functions or inlined
+ * @param overrides per-layer float or bit-width exceptions to the recipe
  */
-public record Settings(int batchSize, int calibCount, Emit emit) {
-  public static final Settings DEFAULTS = new Settings(8, 100, Emit.FUNCTIONS);
+public record Settings(int batchSize, int calibCount, Emit emit, LayerOverrides overrides) {
+  public static final Settings DEFAULTS = new Settings(8, 100, Emit.FUNCTIONS, LayerOverrides.NONE);
 
   public Settings {
     if (batchSize < 1) throw new OnnxqException("--batch-size must be at least 1");
     if (calibCount < 1) throw new OnnxqException("--calib-count must be at least 1");
     java.util.Objects.requireNonNull(emit, "emit");
+    java.util.Objects.requireNonNull(overrides, "overrides");
   }
 
   public Settings withBatchSize(int b) {
-    return new Settings(b, calibCount, emit);
+    return new Settings(b, calibCount, emit, overrides);
+  }
+
+  public Settings withOverrides(LayerOverrides o) {
+    return new Settings(batchSize, calibCount, emit, o);
   }
 
   public Settings withEmit(Emit e) {
-    return new Settings(batchSize, calibCount, e);
+    return new Settings(batchSize, calibCount, e, overrides);
   }
 }

@@ -2,9 +2,11 @@ package io.onnxq.recipe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.onnxq.OnnxqException;
 import io.onnxq.calib.observe.ObserverKind;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -79,7 +81,27 @@ class RecipeFlagsTest {
         OnnxqException.class,
         () -> new FqVit(ObserverKind.MINMAX, WeightRange.FULL, true, false, 4));
     assertThrows(OnnxqException.class, () -> AdaLog.of(5, 4));
-    assertThrows(OnnxqException.class, () -> new Settings(0, 10, Emit.FUNCTIONS));
+    assertThrows(
+        OnnxqException.class, () -> new Settings(0, 10, Emit.FUNCTIONS, LayerOverrides.NONE));
     assertEquals(WeightRange.FULL, WeightRange.parse("Full"));
+  }
+
+  @Test
+  void layerOverridesParseAndDecide() {
+    LayerOverrides o =
+        LayerOverrides.parse(List.of("blocks.0.*"), List.of("blocks.*=6", "blocks.1.mlp.fc?=4"));
+    assertEquals(null, o.forLayer("blocks.0.attn.qkv").orElseThrow().bits(), "keep-float wins");
+    assertEquals(6, o.forLayer("blocks.2.attn.proj").orElseThrow().bits());
+    assertEquals(
+        4, o.forLayer("blocks.1.mlp.fc2").orElseThrow().bits(), "the last matching width wins");
+    assertTrue(o.forLayer("head").isEmpty());
+    assertEquals(
+        "--bits takes GLOB=N (e.g. 'head=8'), got 'head'",
+        assertThrows(OnnxqException.class, () -> LayerOverrides.parse(null, List.of("head")))
+            .getMessage());
+    assertEquals(
+        "--bits 'head=9': N must be 2 to 8",
+        assertThrows(OnnxqException.class, () -> LayerOverrides.parse(null, List.of("head=9")))
+            .getMessage());
   }
 }
