@@ -107,8 +107,8 @@ final class ConvertCommand implements Callable<Integer> {
   @Option(
       names = "--bias-correction",
       description =
-          "with --adalog: subtract each quantized linear's mean output "
-              + "error on the calibration data from its bias")
+          "subtract each quantized linear's mean output error on the calibration data (weight,"
+              + " input and joint error terms) from its bias; with every recipe")
   boolean biasCorrection;
 
   @Option(

@@ -24,13 +24,19 @@ public final class ObserverPlanner implements Planner {
   private final Placement.Config placement;
   private final WeightRange int8;
   private final int weightBits;
+  private final boolean biasCorrection;
 
   private ObserverPlanner(
-      ObserverKind observer, Placement.Config placement, WeightRange int8, int weightBits) {
+      ObserverKind observer,
+      Placement.Config placement,
+      WeightRange int8,
+      int weightBits,
+      boolean biasCorrection) {
     this.observer = observer;
     this.placement = placement;
     this.int8 = int8;
     this.weightBits = weightBits;
+    this.biasCorrection = biasCorrection;
   }
 
   public static ObserverPlanner of(W8A8 r) {
@@ -38,7 +44,8 @@ public final class ObserverPlanner implements Planner {
         r.observer(),
         new Placement.Config(8, false, false, Placement.Probs.UNIFORM, 8),
         r.weightRange(),
-        8);
+        8,
+        r.biasCorrection());
   }
 
   public static ObserverPlanner of(FqVit r) {
@@ -48,7 +55,8 @@ public final class ObserverPlanner implements Planner {
         r.observer(),
         new Placement.Config(8, true, r.pts(), probs, r.attnBits()),
         r.weightRange(),
-        8);
+        8,
+        r.biasCorrection());
   }
 
   public static ObserverPlanner of(LowBit r) {
@@ -57,7 +65,8 @@ public final class ObserverPlanner implements Planner {
         r.observer(),
         new Placement.Config(r.aBits(), false, false, probs, r.aBits()),
         r.weightRange(),
-        r.wBits());
+        r.wBits(),
+        r.biasCorrection());
   }
 
   @Override
@@ -105,6 +114,7 @@ public final class ObserverPlanner implements Planner {
       IntRange r = b < 8 ? IntRange.uint(b) : int8.int8();
       plan.weight(WeightPlanning.minMax(in.graph(), plan, l, r, b));
     }
+    if (biasCorrection) BiasCorrection.apply(in, plan);
     return plan.build();
   }
 

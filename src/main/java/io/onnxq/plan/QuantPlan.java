@@ -140,6 +140,16 @@ public final class QuantPlan {
       return this;
     }
 
+    /** The weight entry planned so far for an initializer, or null. */
+    public WeightEntry plannedWeight(String initializer) {
+      return weights.get(initializer);
+    }
+
+    /** The activation entry planned so far for a tensor, or null. */
+    public ActivationEntry plannedActivation(String tensor) {
+      return activations.get(tensor);
+    }
+
     /** Current values of a float initializer: a planned replacement, else the graph's. */
     public float[] current(Graph g, String initializer) {
       float[] r = replacements.get(initializer);

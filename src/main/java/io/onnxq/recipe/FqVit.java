@@ -9,15 +9,27 @@ import io.onnxq.calib.observe.ObserverKind;
  * inputs and integer LayerNorm) and LIS (integer log2 softmax).
  *
  * @param attnBits bits of the attention probabilities: 4 (log2 codes, needs LIS) or 8 (uniform)
+ * @param biasCorrection subtract each quantized linear's mean output error on the calibration data
+ *     from its bias (Liu et al. 2021)
  */
 public record FqVit(
-    ObserverKind observer, WeightRange weightRange, boolean pts, boolean lis, int attnBits)
+    ObserverKind observer,
+    WeightRange weightRange,
+    boolean pts,
+    boolean lis,
+    int attnBits,
+    boolean biasCorrection)
     implements Recipe {
 
   public FqVit {
     java.util.Objects.requireNonNull(observer, "observer");
     java.util.Objects.requireNonNull(weightRange, "weightRange");
     checkAttnBits(attnBits, lis);
+  }
+
+  public FqVit(
+      ObserverKind observer, WeightRange weightRange, boolean pts, boolean lis, int attnBits) {
+    this(observer, weightRange, pts, lis, attnBits, false);
   }
 
   /** Probabilities are 8-bit uniform or 4-bit log2 codes, and only LIS writes log2 codes. */
@@ -43,7 +55,14 @@ public record FqVit(
   @Override
   public String describe() {
     String parts = (pts ? "pts, " : "") + (lis ? "lis, " : "") + (pts || lis ? "" : "full, ");
-    return "fqvit(" + parts + "attn " + attnBits + "-bit, " + observer.cliName() + ")";
+    return "fqvit("
+        + parts
+        + "attn "
+        + attnBits
+        + "-bit, "
+        + observer.cliName()
+        + (biasCorrection ? ", bias correction" : "")
+        + ")";
   }
 
   @Override

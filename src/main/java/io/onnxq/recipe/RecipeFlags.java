@@ -33,15 +33,15 @@ public record RecipeFlags(
     }
     if (adalog && log2Softmax)
       throw new OnnxqException("choose one of --adalog and --log2-softmax");
-    if (refinements.any() && !adalog) {
-      throw new OnnxqException(
-          "--bias-correction, --gptq and --qk-balance refine --adalog; add --adalog");
+    if ((refinements.gptq() || refinements.qkBalance()) && !adalog) {
+      throw new OnnxqException("--gptq and --qk-balance refine --adalog; add --adalog");
     }
+    boolean bc = refinements.biasCorrection();
     ObserverKind observer = ObserverKind.parse(method);
     WeightRange range = WeightRange.parse(weightRange);
     if (adalog) return new AdaLog(wBits, aBits, refinements);
-    if (lowBit) return new LowBit(observer, range, wBits, aBits, log2Softmax);
-    if (pts || lis || full) return new FqVit(observer, range, pts, lis, bits);
-    return new W8A8(observer, range);
+    if (lowBit) return new LowBit(observer, range, wBits, aBits, log2Softmax, bc);
+    if (pts || lis || full) return new FqVit(observer, range, pts, lis, bits, bc);
+    return new W8A8(observer, range, bc);
   }
 }

@@ -67,12 +67,35 @@ class RecipeFlagsTest {
         "wbits=5|--wbits/--abits must be 3, 4, 6 or 8, got 5",
         "pts wbits=4|--pts/--lis/--full are 8-bit FQ-ViT modes; combine --wbits/--abits with --adalog or --log2-softmax",
         "full adalog|--pts/--lis/--full are 8-bit FQ-ViT modes; combine --wbits/--abits with --adalog or --log2-softmax",
-        "adalog log2|choose one of --adalog and --log2-softmax",
-        "bc|--bias-correction, --gptq and --qk-balance refine --adalog; add --adalog"
+        "adalog log2|choose one of --adalog and --log2-softmax"
       })
   void invalidCombinationsAreRefusedWithTheCliLine(String spec, String message) {
     assertEquals(
         message, assertThrows(OnnxqException.class, () -> flags(spec).toRecipe()).getMessage());
+  }
+
+  @Test
+  void biasCorrectionGoesWithEveryRecipeTheOtherRefinementsOnlyWithAdaLog() {
+    assertEquals(new W8A8(ObserverKind.MINMAX, WeightRange.REDUCED, true), flags("bc").toRecipe());
+    assertEquals(
+        new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, true, true, 4, true),
+        flags("pts lis bc").toRecipe());
+    RecipeFlags gptq =
+        new RecipeFlags(
+            "minmax",
+            "reduced",
+            false,
+            false,
+            false,
+            null,
+            8,
+            8,
+            false,
+            false,
+            new Refinements(false, true, false));
+    assertEquals(
+        "--gptq and --qk-balance refine --adalog; add --adalog",
+        assertThrows(OnnxqException.class, gptq::toRecipe).getMessage());
   }
 
   @Test
