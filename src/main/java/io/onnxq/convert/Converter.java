@@ -83,11 +83,12 @@ public final class Converter {
     ModelProto out = ModelRewriter.rewrite(model, structure, plan, settings.emit());
     DeploymentCheck.run(out, calib, settings.batchSize());
 
+    Map<String, String[]> watched = watched(structure, plan);
     List<LayerErrorMeter.LayerError> errors =
         LayerErrorMeter.measure(
             fp32,
             out,
-            new ArrayList<>(watched(structure, plan).keySet()),
+            new ArrayList<>(watched.keySet()),
             calib,
             batchLimit.wholeBatches(ERROR_SAMPLES),
             settings.batchSize());
@@ -105,7 +106,7 @@ public final class Converter {
             fp32.getSerializedSize(),
             out.getSerializedSize(),
             tensorEntries(plan),
-            layerEntries(errors, watched(structure, plan)));
+            layerEntries(errors, watched));
     return new Result(out, report, plan);
   }
 

@@ -14,6 +14,11 @@ public sealed interface ActivationQuant {
   /** The grid in words, for reports. */
   String grid();
 
+  /** The tensor's rank where per-axis constants need it (Uniform, Ptf), else -1. */
+  default int rank() {
+    return -1;
+  }
+
   /** Scale(s) for reports; null where the quantizer has none. */
   float[] scales();
 

@@ -28,13 +28,11 @@ import io.onnxq.quant.QkBalance;
 import io.onnxq.quant.QuantParams;
 import io.onnxq.quant.UniformQuantizer;
 import io.onnxq.recipe.AdaLog;
-import io.onnxq.recipe.LayerOverrides;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * AdaLog parameter selection. One capture pass keeps FP32 layer inputs ("parallel" calibration:
@@ -264,10 +262,9 @@ public final class AdaLogPlanner implements Planner {
   }
 
   private void searchLinear(Run run, LinearLayer l, boolean geluInput) {
-    Optional<LayerOverrides.Rule> own = run.in().override(l);
-    if (own.isPresent() && own.get().keepFloat()) return;
-    int wBits = own.map(LayerOverrides.Rule::bits).orElse(o.wBits());
-    int aBits = own.map(LayerOverrides.Rule::bits).orElse(o.aBits());
+    if (run.in().keptFloat(l)) return;
+    int wBits = run.in().ownBits(l).orElse(o.wBits());
+    int aBits = run.in().ownBits(l).orElse(o.aBits());
     Graph g = run.g();
     QuantPlan.Builder t = run.t();
     Captured x = run.cap().get(l.input());
@@ -296,10 +293,7 @@ public final class AdaLogPlanner implements Planner {
       float[] err =
           LinearSearch.meanOutputError(
               x.data(), x.rows(), wio, wHat, in, out, c.activation(), MAX_ROWS);
-      float[] b = t.current(g, l.bias());
-      float[] corrected = new float[out];
-      for (int i = 0; i < out; i++) corrected[i] = b[i] - err[i];
-      t.replace(l.bias(), corrected);
+      t.replace(l.bias(), BiasCorrection.subtract(t.current(g, l.bias()), err));
     }
     run.weights()
         .add(
@@ -384,10 +378,9 @@ public final class AdaLogPlanner implements Planner {
 
   /** Patch embedding: weights per output channel by FPCS on their own MSE, image input 8-bit. */
   private void patchEmbed(Run run, LinearLayer l) {
-    Optional<LayerOverrides.Rule> own = run.in().override(l);
-    if (own.isPresent() && own.get().keepFloat()) return;
-    int wBits = own.map(LayerOverrides.Rule::bits).orElse(o.wBits());
-    int aBits = own.map(LayerOverrides.Rule::bits).orElse(8); // the image stays 8-bit by default
+    if (run.in().keptFloat(l)) return;
+    int wBits = run.in().ownBits(l).orElse(o.wBits());
+    int aBits = run.in().ownBits(l).orElse(8); // the image stays 8-bit by default
     Graph g = run.g();
     QuantPlan.Builder t = run.t();
     Captured x = run.cap().get(l.input());

@@ -66,11 +66,15 @@ final class BiasCorrection {
       UniformChoice act = new UniformChoice(p.scale(), p.zeroPoint(), u.bits());
       float[] err =
           LinearSearch.meanOutputError(x.data(), x.rows(), wio, wqio, n, out, act, MAX_ROWS);
-      float[] b = plan.current(in.graph(), l.bias());
-      float[] corrected = new float[out];
-      for (int i = 0; i < out; i++) corrected[i] = b[i] - err[i];
-      plan.replace(l.bias(), corrected);
+      plan.replace(l.bias(), subtract(plan.current(in.graph(), l.bias()), err));
     }
     in.progress().info("bias correction: " + layers.size() + " linear layers");
+  }
+
+  /** bias - meanError, per output channel. */
+  static float[] subtract(float[] bias, float[] meanError) {
+    float[] corrected = new float[bias.length];
+    for (int i = 0; i < bias.length; i++) corrected[i] = bias[i] - meanError[i];
+    return corrected;
   }
 }

@@ -12,7 +12,6 @@ import io.onnxq.recipe.FqVit;
 import io.onnxq.recipe.LowBit;
 import io.onnxq.recipe.W8A8;
 import io.onnxq.recipe.WeightRange;
-import java.util.Optional;
 
 /**
  * The observer path (W8A8, FQ-ViT, uniform low-bit): places quantizers from the structure, streams
@@ -72,7 +71,7 @@ public final class ObserverPlanner implements Planner {
   @Override
   public QuantPlan plan(PlanInput in) {
     VitStructure s = in.structure();
-    Placement placed = Placement.of(s, placement, l -> ownBits(in, l));
+    Placement placed = Placement.of(s, placement, in);
     in.progress()
         .info(
             String.format(
@@ -107,20 +106,14 @@ public final class ObserverPlanner implements Planner {
       }
     }
     for (LinearLayer l : s.linears()) {
-      Optional<Integer> own = ownBits(in, l);
-      if (own != null && own.isEmpty()) continue; // kept float
-      int b = own != null ? own.get() : weightBits;
+      if (in.keptFloat(l)) continue;
+      int b = in.ownBits(l).orElse(weightBits);
       // Below 8 bits asymmetric unsigned per channel; 8 bits the recipe's symmetric int8 grid.
       IntRange r = b < 8 ? IntRange.uint(b) : int8.int8();
       plan.weight(WeightPlanning.minMax(in.graph(), plan, l, r, b));
     }
     if (biasCorrection) BiasCorrection.apply(in, plan);
     return plan.build();
-  }
-
-  /** A layer's overridden width: null = the recipe's, empty = kept float. */
-  private static Optional<Integer> ownBits(PlanInput in, LinearLayer l) {
-    return in.override(l).map(r -> Optional.ofNullable(r.bits())).orElse(null);
   }
 
   /** Bits of an unsigned activation grid [0, 2^n - 1]. */

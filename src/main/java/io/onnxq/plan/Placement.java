@@ -13,9 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Which activations an observer-calibrated recipe quantizes, on which grid, decided from the
@@ -51,20 +49,17 @@ final class Placement {
   private Placement() {}
 
   /**
-   * @param layerBits a linear layer's input width when overridden (null: float), else absent
+   * Sites for a structure; linear layers kept float or given their own width by {@code in}'s
+   * overrides.
    */
-  static Placement of(
-      VitStructure s, Config c, Function<LinearLayer, Optional<Integer>> layerBits) {
+  static Placement of(VitStructure s, Config c, PlanInput in) {
     Placement p = new Placement();
     IntRange act = IntRange.uint(c.actBits());
     for (LinearLayer l : s.linears()) {
+      if (in.keptFloat(l)) continue;
       String role = l.role().name().toLowerCase(Locale.ROOT);
-      Optional<Integer> own = layerBits.apply(l);
-      if (own != null && own.isEmpty()) continue; // kept float
-      IntRange r =
-          own != null
-              ? IntRange.uint(own.get())
-              : l.role() == LinearLayer.Role.PATCH_EMBED ? IntRange.uint(8) : act;
+      int fallback = l.role() == LinearLayer.Role.PATCH_EMBED ? 8 : c.actBits();
+      IntRange r = IntRange.uint(in.ownBits(l).orElse(fallback));
       p.add(l.input(), role + ".input", r, false);
     }
     for (Attention a : s.attentions()) {

@@ -7,7 +7,7 @@ import io.onnxq.pattern.LinearLayer;
 import io.onnxq.pattern.VitStructure;
 import io.onnxq.proto.Onnx.ModelProto;
 import io.onnxq.recipe.LayerOverrides;
-import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What a planner works from: the normalised FP32 model (as a proto to run and as the graph it was
@@ -23,8 +23,17 @@ public record PlanInput(
     LayerOverrides overrides,
     Progress progress) {
 
-  /** The override deciding a linear layer, if any. */
-  public Optional<LayerOverrides.Rule> override(LinearLayer l) {
-    return overrides.forLayer(l.moduleName());
+  /** Whether an override keeps the linear layer in float. */
+  public boolean keptFloat(LinearLayer l) {
+    return overrides.forLayer(l.moduleName()).map(LayerOverrides.Rule::keepFloat).orElse(false);
+  }
+
+  /** The width an override gives the linear layer (its weights and input), if any. */
+  public OptionalInt ownBits(LinearLayer l) {
+    return overrides
+        .forLayer(l.moduleName())
+        .filter(r -> !r.keepFloat())
+        .map(r -> OptionalInt.of(r.bits()))
+        .orElse(OptionalInt.empty());
   }
 }

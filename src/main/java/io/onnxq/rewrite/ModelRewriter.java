@@ -6,7 +6,6 @@ import io.onnxq.model.OpsetUpgrader;
 import io.onnxq.ops.CustomOps;
 import io.onnxq.pattern.VitStructure;
 import io.onnxq.plan.ActivationEntry;
-import io.onnxq.plan.ActivationQuant;
 import io.onnxq.plan.QuantPlan;
 import io.onnxq.proto.Onnx.ModelProto;
 import io.onnxq.recipe.Emit;
@@ -31,11 +30,7 @@ public final class ModelRewriter {
     boolean opset21 = plan.needsOpset21();
     QdqBuilder qdq = new QdqBuilder(model.graph(), opset21);
     for (ActivationEntry e : plan.activations()) {
-      int rank =
-          e.quant() instanceof ActivationQuant.Uniform u
-              ? u.rank()
-              : e.quant() instanceof ActivationQuant.Ptf p ? p.rank() : -1;
-      if (rank > 0) qdq.declareRank(e.tensor(), rank);
+      if (e.quant().rank() > 0) qdq.declareRank(e.tensor(), e.quant().rank());
     }
     RewriteContext ctx = new RewriteContext(model, structure, plan, qdq);
     for (Rewrite r : rules) r.apply(ctx);
