@@ -33,6 +33,23 @@ public final class ActivationCapture {
     }
   }
 
+  /**
+   * How row taps are sub-sampled: at most {@code maxRows} in all with one stride over the data set,
+   * or, with {@code perSample > 0}, exactly min(perSample, rows of one sample) evenly spaced rows
+   * of every sample, so per-sample objectives can tell the samples apart (row r belongs to sample r
+   * / perSample).
+   */
+  public record Rows(int maxRows, int perSample) {
+    public static Rows total(int maxRows) {
+      return new Rows(maxRows, 0);
+    }
+
+    public static Rows perSample(int rows) {
+      if (rows < 1) throw new IllegalArgumentException("rows per sample must be at least 1");
+      return new Rows(0, rows);
+    }
+  }
+
   private ActivationCapture() {}
 
   /**
@@ -46,6 +63,20 @@ public final class ActivationCapture {
       Dataset data,
       int batchSize,
       int maxRows,
+      int wholeSamples,
+      Progress progress) {
+    return run(
+        fp32, rowTaps, wholeTaps, data, batchSize, Rows.total(maxRows), wholeSamples, progress);
+  }
+
+  /** As above, with rows sampled as {@code sampling} says. */
+  public static Map<String, Captured> run(
+      ModelProto fp32,
+      List<String> rowTaps,
+      List<String> wholeTaps,
+      Dataset data,
+      int batchSize,
+      Rows sampling,
       int wholeSamples,
       Progress progress) {
     List<String> names = new ArrayList<>(rowTaps);
@@ -64,6 +95,14 @@ public final class ActivationCapture {
           OrtModel.Output o = out.get(t);
           int c = o.lastDim();
           int rows = o.floats().length / c;
+          if (sampling.perSample() > 0) {
+            chunks
+                .computeIfAbsent(t, k -> new ArrayList<>())
+                .add(perSample(o.floats(), rows / b.count(), c, b.count(), sampling.perSample()));
+            sampleShape.put(t, new long[] {-1, c});
+            continue;
+          }
+          int maxRows = sampling.maxRows();
           // One stride for the whole data set, fixed by the first batch's rows per sample.
           int s =
               stride.computeIfAbsent(
@@ -98,6 +137,19 @@ public final class ActivationCapture {
     for (String t : wholeTaps)
       result.put(t, concat(chunks.get(t + "#whole"), sampleShape.get(t + "#whole"), false));
     return result;
+  }
+
+  /** min(keep, per) evenly spaced rows of each of {@code samples} blocks of {@code per} rows. */
+  private static float[] perSample(float[] x, int per, int c, int samples, int keep) {
+    int k = Math.min(keep, per);
+    float[] out = new float[samples * k * c];
+    for (int n = 0; n < samples; n++) {
+      for (int j = 0; j < k; j++) {
+        int r = n * per + (int) ((long) j * per / k);
+        System.arraycopy(x, r * c, out, (n * k + j) * c, c);
+      }
+    }
+    return out;
   }
 
   private static Captured concat(List<float[]> parts, long[] shape, boolean rows) {

@@ -13,6 +13,7 @@ import io.onnxq.recipe.Recipe;
 import io.onnxq.recipe.RecipeFlags;
 import io.onnxq.recipe.Refinements;
 import io.onnxq.recipe.Settings;
+import io.onnxq.recipe.SizeBudget;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -88,13 +89,15 @@ final class ConvertCommand implements Callable<Integer> {
   @Option(
       names = "--wbits",
       defaultValue = "8",
-      description = "weight bits: 3, 4, 6 or 8 (default: ${DEFAULT-VALUE})")
+      description =
+          "weight bits: 3, 4, 6 or 8; 3 to 8 with --similarity (default: ${DEFAULT-VALUE})")
   int wbits;
 
   @Option(
       names = "--abits",
       defaultValue = "8",
-      description = "activation bits: 3, 4, 6 or 8 (default: ${DEFAULT-VALUE})")
+      description =
+          "activation bits: 3, 4, 6 or 8; 3 to 8 with --similarity (default: ${DEFAULT-VALUE})")
   int abits;
 
   @Option(
@@ -142,6 +145,44 @@ final class ConvertCommand implements Callable<Integer> {
   List<String> bitsFor;
 
   @Option(
+      names = "--similarity",
+      description =
+          "Liu et al. 2021: weight and input scales of every linear layer and attention matmul by"
+              + " the similarity-aware (Pearson) alternating search; widths from --wbits/--abits (3 to 8)")
+  boolean similarity;
+
+  @Option(
+      names = "--similarity-grid",
+      paramLabel = "GRID",
+      description =
+          "with --similarity: paper = symmetric signed per tensor as published (default); onnxq ="
+              + " asymmetric per-channel weights and unsigned inputs")
+  String similarityGrid;
+
+  @Option(
+      names = "--ranking",
+      description =
+          "with --similarity: choose the Q*K^T operands by Pearson minus 0.1 x the pairwise ranking"
+              + " loss of the attention scores")
+  boolean ranking;
+
+  @Option(
+      names = "--avg-bits",
+      paramLabel = "N",
+      description =
+          "mixed precision (with --similarity or --adalog): one width per MSA and MLP module, by"
+              + " nuclear-norm sensitivity, for a weight-averaged width of at most N")
+  Double avgBits;
+
+  @Option(
+      names = "--target-size",
+      paramLabel = "MB",
+      description =
+          "mixed precision as --avg-bits, for a nominal model size (quantized weights at their"
+              + " widths, the rest at 32 bits) of at most MB x 10^6 bytes")
+  Double targetSize;
+
+  @Option(
       names = "--log2-softmax",
       description = "low-bit baseline: fixed log2 quantizer for the attention probabilities")
   boolean log2Softmax;
@@ -186,11 +227,16 @@ final class ConvertCommand implements Callable<Integer> {
                 abits,
                 adalog,
                 log2Softmax,
-                new Refinements(biasCorrection, gptq, qkBalance))
+                new Refinements(biasCorrection, gptq, qkBalance),
+                new RecipeFlags.Similarity(similarity, similarityGrid, ranking))
             .toRecipe();
     Settings settings =
         new Settings(
-            batchSize, calibCount, Emit.parse(emit), LayerOverrides.parse(keepFloat, bitsFor));
+            batchSize,
+            calibCount,
+            Emit.parse(emit),
+            LayerOverrides.parse(keepFloat, bitsFor),
+            SizeBudget.of(avgBits, targetSize));
     OnnxModel m = ModelIO.read(model);
     Dataset ds = data.open(calib, null, settings.calibCount());
     Progress progress = quiet ? Progress.SILENT : Progress.stderr();
@@ -215,6 +261,7 @@ final class ConvertCommand implements Callable<Integer> {
         rep.totalSeconds(),
         rep.tensors().size(),
         worst);
+    if (rep.mixedPrecision() != null) System.out.println(rep.mixedPrecision().bitMapLine());
     return 0;
   }
 

@@ -1,5 +1,6 @@
 package io.onnxq.convert;
 
+import io.onnxq.OnnxqException;
 import io.onnxq.calib.LayerErrorMeter;
 import io.onnxq.calib.Progress;
 import io.onnxq.data.Dataset;
@@ -13,11 +14,14 @@ import io.onnxq.pattern.StructureSummary;
 import io.onnxq.pattern.VitPatternFinder;
 import io.onnxq.pattern.VitStructure;
 import io.onnxq.plan.ActivationEntry;
+import io.onnxq.plan.MixedPrecision;
 import io.onnxq.plan.PlanInput;
 import io.onnxq.plan.QuantPlan;
 import io.onnxq.plan.WeightEntry;
 import io.onnxq.proto.Onnx.ModelProto;
 import io.onnxq.quant.QuantizedWeight;
+import io.onnxq.recipe.AdaLog;
+import io.onnxq.recipe.PtqVit;
 import io.onnxq.recipe.Recipe;
 import io.onnxq.recipe.Settings;
 import io.onnxq.rewrite.ModelRewriter;
@@ -67,18 +71,25 @@ public final class Converter {
             progress::info);
     Settings settings = requested.withBatchSize(batchLimit.batchSize(requested.batchSize()));
     long tc = System.nanoTime();
-    QuantPlan plan =
-        Planners.forRecipe(recipe)
-            .plan(
-                new PlanInput(
-                    fp32,
-                    model.graph(),
-                    structure,
-                    calib,
-                    settings.batchSize(),
-                    settings.overrides(),
-                    progress));
+    PlanInput input =
+        new PlanInput(
+            fp32,
+            model.graph(),
+            structure,
+            calib,
+            settings.batchSize(),
+            settings.overrides(),
+            progress);
+    MixedPrecision.Allocation mixed = null;
+    if (settings.budget() != null) {
+      mixed = MixedPrecision.choose(input, mixedPrecisionWidth(recipe), settings.budget());
+      progress.info(mixed.bitMapLine());
+      // The user's own overrides come last, so they win where both name a layer.
+      input = input.withOverrides(mixed.overrides().then(settings.overrides()));
+    }
+    QuantPlan plan = Planners.forRecipe(recipe).plan(input);
     double calibSeconds = (System.nanoTime() - tc) / 1e9;
+    double nominalBytes = NominalSize.bytes(model.graph(), plan); // before the rewrite edits it
 
     ModelProto out = ModelRewriter.rewrite(model, structure, plan, settings.emit());
     DeploymentCheck.run(out, calib, settings.batchSize());
@@ -105,9 +116,19 @@ public final class Converter {
             (System.nanoTime() - t0) / 1e9,
             fp32.getSerializedSize(),
             out.getSerializedSize(),
+            nominalBytes,
+            mixed,
             tensorEntries(plan),
             layerEntries(errors, watched));
     return new Result(out, report, plan);
+  }
+
+  /** The recipe's weight width, which mixed precision centres on; refused for other recipes. */
+  private static int mixedPrecisionWidth(Recipe r) {
+    if (r instanceof PtqVit p) return p.wBits();
+    if (r instanceof AdaLog a) return a.wBits();
+    throw new OnnxqException(
+        "--avg-bits/--target-size choose widths for --similarity or --adalog; add one of them");
   }
 
   /** Layer outputs compared with FP32: [layer name, role, module name] by tensor. */

@@ -1,12 +1,18 @@
 package io.onnxq.convert;
 
 import io.onnxq.calib.LayerErrorMeter.LayerError;
+import io.onnxq.plan.MixedPrecision;
 import io.onnxq.recipe.Recipe;
 import io.onnxq.recipe.Settings;
 import java.util.List;
 
 /**
  * The conversion report written with {@code --report}: every quantized tensor and per-layer error.
+ */
+/**
+ * @param nominalBytes model size as Liu et al. 2021 count it: quantized weights at their nominal
+ *     widths, every other float initializer at 32 bits
+ * @param mixedPrecision the widths chosen per module, or null for a single-width recipe
  */
 public record QuantReport(
     String model,
@@ -20,6 +26,8 @@ public record QuantReport(
     double totalSeconds,
     long inputBytes,
     long outputBytes,
+    double nominalBytes,
+    MixedPrecision.Allocation mixedPrecision,
     List<TensorEntry> tensors,
     List<LayerEntry> layers) {
 
@@ -36,6 +44,8 @@ public record QuantReport(
         totalSeconds,
         inputBytes,
         outputBytes,
+        nominalBytes,
+        mixedPrecision,
         tensors,
         layers);
   }

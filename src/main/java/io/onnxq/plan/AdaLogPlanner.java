@@ -132,7 +132,11 @@ public final class AdaLogPlanner implements Planner {
     if (b.qkv().size() == 1 && o.refinements().qkBalance())
       balanceQk(r, b.qkv().get(0), b.attention());
     for (LinearLayer l : b.qkv()) searchLinear(r, l, false);
-    searchAttention(r, b.attention());
+    // The attention operands take the MSA module's width (an override on qkv sets it).
+    searchAttention(
+        r,
+        b.attention(),
+        Placement.attentionBits(r.in().structure(), b.attention(), r.in()).orElse(o.aBits()));
     searchLinear(r, b.proj(), false);
     reparam(r, b.norm2(), List.of(b.fc1()));
     searchLinear(r, b.fc1(), false);
@@ -318,7 +322,7 @@ public final class AdaLogPlanner implements Planner {
     }
   }
 
-  private void searchAttention(Run run, Attention a) {
+  private void searchAttention(Run run, Attention a, int bits) {
     Map<String, Captured> cap = run.cap();
     QuantPlan.Builder t = run.t();
     Captured q = cap.get(a.qInput());
@@ -345,35 +349,35 @@ public final class AdaLogPlanner implements Planner {
     int rows = Math.min(QUERY_ROWS, tokens);
     AttentionSearch.QkChoice qk =
         AttentionSearch.searchQk(
-            sampleRows(q.data(), segments, tokens, d, rows),
+            Mat.sampleSegmentRows(q.data(), segments, tokens, d, rows),
             k,
             segments,
             heads,
             rows,
             tokens,
             d,
-            o.aBits(),
+            bits,
             AttentionSearch.DEFAULT_ROUNDS);
-    perHead(t, a.qInput(), "attn.q", qk.q());
-    perHead(t, a.kInput(), "attn.k", qk.k());
+    perHead(t, a.qInput(), "attn.q", qk.q(), bits);
+    perHead(t, a.kInput(), "attn.k", qk.k(), bits);
     AttentionSearch.AvChoice av =
         AttentionSearch.searchAv(
-            sampleRows(p.data(), segments, tokens, tokens, rows),
+            Mat.sampleSegmentRows(p.data(), segments, tokens, tokens, rows),
             v.data(),
             segments,
             heads,
             rows,
             tokens,
             d,
-            o.aBits(),
-            o.aBits(),
+            bits,
+            bits,
             AttentionSearch.DEFAULT_ROUNDS);
     t.activation(a.probs(), "attn.probs (adalog)", new Log(av.probs().quantizer()), false);
-    perHead(t, a.vInput(), "attn.v", av.v());
+    perHead(t, a.vInput(), "attn.v", av.v(), bits);
   }
 
-  private void perHead(QuantPlan.Builder t, String tensor, String role, UniformChoice c) {
-    t.activation(tensor, role + " (per head)", new Uniform(c.params(1), o.aBits(), 4), false);
+  private void perHead(QuantPlan.Builder t, String tensor, String role, UniformChoice c, int bits) {
+    t.activation(tensor, role + " (per head)", new Uniform(c.params(1), bits, 4), false);
   }
 
   /** Patch embedding: weights per output channel by FPCS on their own MSE, image input 8-bit. */
@@ -411,16 +415,5 @@ public final class AdaLogPlanner implements Planner {
         "patch_embed.input",
         Uniform.perTensor(UniformQuantizer.asymmetric(min, max, IntRange.uint(aBits)), aBits),
         false);
-  }
-
-  /** The same evenly spaced {@code keep} rows of every segment [segments, rows, cols]. */
-  private static float[] sampleRows(float[] x, int segments, int rows, int cols, int keep) {
-    float[] out = new float[segments * keep * cols];
-    for (int sg = 0; sg < segments; sg++) {
-      float[] seg = Arrays.copyOfRange(x, sg * rows * cols, (sg + 1) * rows * cols);
-      System.arraycopy(
-          Mat.sampleRows(seg, rows, cols, keep), 0, out, sg * keep * cols, keep * cols);
-    }
-    return out;
   }
 }

@@ -4,9 +4,7 @@ import io.onnxq.calib.ActivationCapture;
 import io.onnxq.calib.ActivationCapture.Captured;
 import io.onnxq.calib.search.LinearSearch;
 import io.onnxq.calib.search.Mat;
-import io.onnxq.calib.search.UniformChoice;
 import io.onnxq.pattern.LinearLayer;
-import io.onnxq.quant.QuantParams;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -62,10 +60,8 @@ final class BiasCorrection {
       float[] wqio = transposed ? Mat.transpose(wq, out, n) : wq;
       ActivationQuant.Uniform u =
           (ActivationQuant.Uniform) plan.plannedActivation(l.input()).quant();
-      QuantParams p = u.params();
-      UniformChoice act = new UniformChoice(p.scale(), p.zeroPoint(), u.bits());
       float[] err =
-          LinearSearch.meanOutputError(x.data(), x.rows(), wio, wqio, n, out, act, MAX_ROWS);
+          LinearSearch.meanOutputError(x.data(), x.rows(), wio, wqio, n, out, u.params(), MAX_ROWS);
       plan.replace(l.bias(), subtract(plan.current(in.graph(), l.bias()), err));
     }
     in.progress().info("bias correction: " + layers.size() + " linear layers");

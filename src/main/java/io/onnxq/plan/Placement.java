@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -63,17 +64,27 @@ final class Placement {
       p.add(l.input(), role + ".input", r, false);
     }
     for (Attention a : s.attentions()) {
-      p.add(a.qInput(), "attn.q", act, false);
-      p.add(a.kInput(), "attn.k", act, false);
-      p.add(a.vInput(), "attn.v", act, false);
+      OptionalInt own = attentionBits(s, a, in);
+      IntRange ops = own.isPresent() ? IntRange.uint(own.getAsInt()) : act;
+      p.add(a.qInput(), "attn.q", ops, false);
+      p.add(a.kInput(), "attn.k", ops, false);
+      p.add(a.vInput(), "attn.v", ops, false);
       if (c.probs() == Probs.LOG_INT_SOFTMAX) {
         p.add(a.logits(), "attn.logits", act, false, a.unmaskedLogits());
       } else if (c.probs() == Probs.UNIFORM) {
-        p.add(a.probs(), "attn.probs", IntRange.uint(c.probsBits()), false);
+        p.add(a.probs(), "attn.probs", IntRange.uint(own.orElse(c.probsBits())), false);
       }
     }
     if (c.fullPlacement()) p.addFullPlacement(s, c.pts(), act);
     return p;
+  }
+
+  /** The width an override gives the attention's block through its qkv layer (the MSA module). */
+  static OptionalInt attentionBits(VitStructure s, Attention a, PlanInput in) {
+    for (TransformerBlock b : s.blocks()) {
+      if (b.attention() == a && !b.qkv().isEmpty()) return in.ownBits(b.qkv().get(0));
+    }
+    return OptionalInt.empty();
   }
 
   /**

@@ -23,6 +23,10 @@ public record PlanInput(
     LayerOverrides overrides,
     Progress progress) {
 
+  public PlanInput withOverrides(LayerOverrides o) {
+    return new PlanInput(fp32, graph, structure, calib, batchSize, o, progress);
+  }
+
   /** Whether an override keeps the linear layer in float. */
   public boolean keptFloat(LinearLayer l) {
     return overrides.forLayer(l.moduleName()).map(LayerOverrides.Rule::keepFloat).orElse(false);

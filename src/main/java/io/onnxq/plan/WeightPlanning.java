@@ -26,12 +26,24 @@ final class WeightPlanning {
     return new WeightEntry(l.weight(), role(l), q, bits, "minmax (per channel)");
   }
 
-  /** On a grid a search chose. */
+  /** On a grid FPCS chose. */
   static WeightEntry searched(
       Graph g, QuantPlan.Builder plan, String initializer, String role, QuantParams p, int bits) {
+    return searched(g, plan, initializer, role, p, bits, "fpcs (per channel)");
+  }
+
+  /** On a grid a search chose, named in {@code chosenBy}. */
+  static WeightEntry searched(
+      Graph g,
+      QuantPlan.Builder plan,
+      String initializer,
+      String role,
+      QuantParams p,
+      int bits,
+      String chosenBy) {
     QuantizedWeight q =
         WeightQuantizer.quantizeWith(plan.current(g, initializer), shape(g, initializer), p);
-    return new WeightEntry(initializer, role, q, bits, "fpcs (per channel)");
+    return new WeightEntry(initializer, role, q, bits, chosenBy);
   }
 
   static String role(LinearLayer l) {

@@ -16,13 +16,18 @@ public record QuantizedWeight(
     return scales.length;
   }
 
+  /** Code i as an integer: bytes hold uint8 codes above 127 as negative values. */
+  public int code(int i) {
+    return range.signed() ? codes[i] : codes[i] & 0xFF;
+  }
+
   /** DQ of every code, in the original layout. */
   public float[] dequantize() {
     float[] out = new float[codes.length];
     Layout l = Layout.of(shape, axis);
     for (int i = 0; i < codes.length; i++) {
       int c = l.channel(i);
-      out[i] = UniformQuantizer.dequantize(codes[i], scales[c], zeroPoints[c]);
+      out[i] = UniformQuantizer.dequantize(code(i), scales[c], zeroPoints[c]);
     }
     return out;
   }
@@ -42,7 +47,7 @@ public record QuantizedWeight(
     for (int i = 0; i < codes.length; i++) {
       int c = l.channel(i);
       double w = original[i];
-      double d = w - UniformQuantizer.dequantize(codes[i], scales[c], zeroPoints[c]);
+      double d = w - UniformQuantizer.dequantize(code(i), scales[c], zeroPoints[c]);
       signal[c] += w * w;
       noise[c] += d * d;
     }

@@ -70,6 +70,13 @@ public record LayerOverrides(List<Rule> rules) {
     return t;
   }
 
+  /** These rules, then {@code later}'s (which win where both match). */
+  public LayerOverrides then(LayerOverrides later) {
+    List<Rule> all = new ArrayList<>(rules);
+    all.addAll(later.rules);
+    return new LayerOverrides(all);
+  }
+
   public boolean isEmpty() {
     return rules.isEmpty();
   }

@@ -4,10 +4,10 @@ package io.onnxq.recipe;
  * What a conversion does, as one validated value per workflow: {@link W8A8} (observer-calibrated
  * QDQ around the linear layers and attention matmuls), {@link FqVit} (FQ-ViT placement with
  * optional PTS and LIS), {@link LowBit} (n-bit uniform, optionally log2 attention probabilities)
- * and {@link AdaLog} (searched quantizers). Constructors refuse invalid combinations, so a recipe
- * that exists can be converted.
+ * {@link AdaLog} (searched quantizers) and {@link PtqVit} (Liu et al. 2021's similarity-aware
+ * searches). Constructors refuse invalid combinations, so a recipe that exists can be converted.
  */
-public sealed interface Recipe permits W8A8, FqVit, LowBit, AdaLog {
+public sealed interface Recipe permits W8A8, FqVit, LowBit, AdaLog, PtqVit {
 
   /** Short name for logs and reports, e.g. {@code fqvit(pts, lis, minmax)}. */
   String describe();

@@ -2,12 +2,15 @@ package io.onnxq.recipe;
 
 import io.onnxq.OnnxqException;
 import io.onnxq.calib.observe.ObserverKind;
+import io.onnxq.calib.search.SimilarityGrid;
+import java.util.Locale;
 
 /**
  * The convert command's recipe flags as typed, and the one place that turns them into a {@link
  * Recipe}: the cross-flag rules live here, with the one-line errors the CLI prints.
  *
  * @param attnBits null when not given (4 with --lis, else 8)
+ * @param similarity the Liu et al. 2021 flags
  */
 public record RecipeFlags(
     String method,
@@ -20,9 +23,48 @@ public record RecipeFlags(
     int aBits,
     boolean adalog,
     boolean log2Softmax,
-    Refinements refinements) {
+    Refinements refinements,
+    Similarity similarity) {
+
+  /**
+   * {@code --similarity}, {@code --similarity-grid} (null when not given) and {@code --ranking}.
+   */
+  public record Similarity(boolean on, String grid, boolean ranking) {
+    public static final Similarity OFF = new Similarity(false, null, false);
+  }
+
+  public RecipeFlags(
+      String method,
+      String weightRange,
+      boolean full,
+      boolean pts,
+      boolean lis,
+      Integer attnBits,
+      int wBits,
+      int aBits,
+      boolean adalog,
+      boolean log2Softmax,
+      Refinements refinements) {
+    this(
+        method,
+        weightRange,
+        full,
+        pts,
+        lis,
+        attnBits,
+        wBits,
+        aBits,
+        adalog,
+        log2Softmax,
+        refinements,
+        Similarity.OFF);
+  }
 
   public Recipe toRecipe() {
+    if ((similarity.ranking() || similarity.grid() != null) && !similarity.on())
+      throw new OnnxqException(
+          "--ranking and --similarity-grid refine --similarity; add --similarity");
+    if (similarity.on()) return similarityRecipe();
     int bits = attnBits != null ? attnBits : lis ? 4 : 8;
     FqVit.checkAttnBits(bits, lis);
     Recipe.checkBits(wBits, aBits);
@@ -43,5 +85,25 @@ public record RecipeFlags(
     if (lowBit) return new LowBit(observer, range, wBits, aBits, log2Softmax, bc);
     if (pts || lis || full) return new FqVit(observer, range, pts, lis, bits, bc);
     return new W8A8(observer, range, bc);
+  }
+
+  private Recipe similarityRecipe() {
+    if (adalog || log2Softmax || pts || lis || full || attnBits != null)
+      throw new OnnxqException(
+          "--similarity is its own recipe; drop --adalog/--log2-softmax/--pts/--lis/--full/--attn-bits");
+    if (refinements.gptq() || refinements.qkBalance())
+      throw new OnnxqException("--gptq and --qk-balance refine --adalog; add --adalog");
+    return new PtqVit(
+        wBits, aBits, grid(similarity.grid()), similarity.ranking(), refinements.biasCorrection());
+  }
+
+  private static SimilarityGrid grid(String g) {
+    if (g == null) return SimilarityGrid.PAPER;
+    return switch (g.trim().toLowerCase(Locale.ROOT)) {
+      case "paper" -> SimilarityGrid.PAPER;
+      case "onnxq" -> SimilarityGrid.ONNXQ;
+      default ->
+          throw new OnnxqException("--similarity-grid must be paper or onnxq, got '" + g + "'");
+    };
   }
 }

@@ -9,9 +9,16 @@ import io.onnxq.OnnxqException;
  * @param calibCount calibration samples to use (all when the data has fewer)
  * @param emit custom ops as functions or inlined
  * @param overrides per-layer float or bit-width exceptions to the recipe
+ * @param budget a mixed-precision size target, or null for the recipe's single width
  */
-public record Settings(int batchSize, int calibCount, Emit emit, LayerOverrides overrides) {
-  public static final Settings DEFAULTS = new Settings(8, 100, Emit.FUNCTIONS, LayerOverrides.NONE);
+public record Settings(
+    int batchSize, int calibCount, Emit emit, LayerOverrides overrides, SizeBudget budget) {
+  public static final Settings DEFAULTS =
+      new Settings(8, 100, Emit.FUNCTIONS, LayerOverrides.NONE, null);
+
+  public Settings(int batchSize, int calibCount, Emit emit, LayerOverrides overrides) {
+    this(batchSize, calibCount, emit, overrides, null);
+  }
 
   public Settings {
     if (batchSize < 1) throw new OnnxqException("--batch-size must be at least 1");
@@ -21,14 +28,18 @@ public record Settings(int batchSize, int calibCount, Emit emit, LayerOverrides 
   }
 
   public Settings withBatchSize(int b) {
-    return new Settings(b, calibCount, emit, overrides);
+    return new Settings(b, calibCount, emit, overrides, budget);
   }
 
   public Settings withOverrides(LayerOverrides o) {
-    return new Settings(batchSize, calibCount, emit, o);
+    return new Settings(batchSize, calibCount, emit, o, budget);
   }
 
   public Settings withEmit(Emit e) {
-    return new Settings(batchSize, calibCount, e, overrides);
+    return new Settings(batchSize, calibCount, e, overrides, budget);
+  }
+
+  public Settings withBudget(SizeBudget b) {
+    return new Settings(batchSize, calibCount, emit, overrides, b);
   }
 }

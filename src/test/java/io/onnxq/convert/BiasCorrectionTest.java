@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.onnxq.calib.Progress;
 import io.onnxq.calib.TapInserter;
 import io.onnxq.calib.observe.ObserverKind;
+import io.onnxq.calib.search.SimilarityGrid;
 import io.onnxq.data.Batches;
 import io.onnxq.data.Dataset;
 import io.onnxq.model.OnnxModel;
@@ -18,6 +19,7 @@ import io.onnxq.proto.Onnx.ModelProto;
 import io.onnxq.quant.QuantParams;
 import io.onnxq.quant.UniformQuantizer;
 import io.onnxq.recipe.LowBit;
+import io.onnxq.recipe.PtqVit;
 import io.onnxq.recipe.Recipe;
 import io.onnxq.recipe.Settings;
 import io.onnxq.recipe.W8A8;
@@ -28,10 +30,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * --bias-correction on the observer recipes: every linear bias is corrected, the mean error
- * shrinks.
+ * --bias-correction on the observer and similarity recipes: every linear bias is corrected, the
+ * mean error vanishes.
  */
 class BiasCorrectionTest {
   @TempDir Path dir;
@@ -41,13 +45,17 @@ class BiasCorrectionTest {
         .convert(new OnnxModel(fp32), data, "tiny");
   }
 
-  @Test
-  void correctedBiasesCancelEachLayersMeanOutputError() {
+  /** Uniform low-bit (unsigned inputs) and the similarity search's signed per-tensor grids. */
+  @ParameterizedTest
+  @ValueSource(strings = {"lowbit", "similarity"})
+  void correctedBiasesCancelEachLayersMeanOutputError(String recipe) {
     ModelProto fp32 = TinyVit.build(TinyVit.Norm.FUSED, TinyVit.Gelu.ERF, TinyVit.Scale.MUL_Q, 2);
     Dataset data = TestData.random(dir, 32, 3, 8, 8);
-    Converter.Result c =
-        convert(
-            new LowBit(ObserverKind.MINMAX, WeightRange.REDUCED, 4, 4, false, true), fp32, data);
+    Recipe chosen =
+        recipe.equals("lowbit")
+            ? new LowBit(ObserverKind.MINMAX, WeightRange.REDUCED, 4, 4, false, true)
+            : new PtqVit(4, 4, SimilarityGrid.PAPER, false, true);
+    Converter.Result c = convert(chosen, fp32, data);
     QuantPlan plan = c.plan();
     assertEquals(
         9,

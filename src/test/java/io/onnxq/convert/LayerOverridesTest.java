@@ -82,10 +82,11 @@ class LayerOverridesTest {
     assertNull(r.plan().weight("b1.fc2.w"));
     assertEquals(8, r.plan().weight("b0.qkv.w").bits());
     assertEquals(4, r.plan().weight("b1.qkv.w").bits());
-    // Overrides concern linear layers: both attentions stay 4-bit; block 0's fc2 input is 8-bit
-    // AdaLog (the uint16 carrier), block 1's is float.
-    assertEquals(2, count(r.model(), "AdaLogQuantize"), "the two attentions' probabilities");
-    assertEquals(1, count(r.model(), "AdaLogQuantize16"), "block 0's 8-bit fc2 input");
+    // The attention follows its block's qkv width (the MSA module): block 0's probabilities and
+    // fc2 input are 8-bit AdaLog (the uint16 carrier), block 1's probabilities 4-bit, its fc2
+    // input float.
+    assertEquals(1, count(r.model(), "AdaLogQuantize"), "block 1's probabilities");
+    assertEquals(2, count(r.model(), "AdaLogQuantize16"), "block 0's probabilities and fc2 input");
     for (Verifier.OpResult v : new Verifier(8, Progress.SILENT).verify(r.model(), data)) {
       assertEquals(0, v.mismatches(), v.toString());
     }

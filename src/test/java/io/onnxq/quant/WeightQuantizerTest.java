@@ -88,4 +88,20 @@ class WeightQuantizerTest {
             WeightQuantizer.quantizePerChannel(
                 new float[] {1f, 2f}, new int[] {2}, 0, IntRange.uint(8)));
   }
+
+  @Test
+  void unsignedEightBitCodesAboveOneHundredTwentySevenDequantizeToTheirValue() {
+    // one channel [0, 2.55] on uint8: 2.55 -> code 255, held in a byte as -1
+    float[] w = {0f, 1.28f, 2.55f};
+    QuantizedWeight q =
+        WeightQuantizer.quantizeWith(
+            w,
+            new int[] {3, 1},
+            QuantParams.perChannel(new float[] {0.01f}, new int[] {0}, 1, IntRange.uint(8)));
+    assertEquals(255, q.code(2));
+    assertEquals(128, q.code(1));
+    float[] d = q.dequantize();
+    assertEquals(2.55f, d[2], 1e-6f);
+    assertEquals(1.28f, d[1], 1e-6f);
+  }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.onnxq.OnnxqException;
 import io.onnxq.calib.observe.ObserverKind;
+import io.onnxq.calib.search.SimilarityGrid;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -96,6 +97,75 @@ class RecipeFlagsTest {
     assertEquals(
         "--gptq and --qk-balance refine --adalog; add --adalog",
         assertThrows(OnnxqException.class, gptq::toRecipe).getMessage());
+  }
+
+  private static RecipeFlags similarity(int bits, String grid, boolean ranking, boolean adalog) {
+    return new RecipeFlags(
+        "minmax",
+        "reduced",
+        false,
+        false,
+        false,
+        null,
+        bits,
+        bits,
+        adalog,
+        false,
+        new Refinements(true, false, false),
+        new RecipeFlags.Similarity(true, grid, ranking));
+  }
+
+  @Test
+  void similarityFlagsMakeTheLiuRecipe() {
+    assertEquals(
+        new PtqVit(5, 5, SimilarityGrid.PAPER, false, true),
+        similarity(5, null, false, false).toRecipe());
+    assertEquals(
+        new PtqVit(7, 7, SimilarityGrid.ONNXQ, true, true),
+        similarity(7, "ONNXQ", true, false).toRecipe());
+    assertEquals(
+        "--similarity-grid must be paper or onnxq, got 'fine'",
+        assertThrows(OnnxqException.class, () -> similarity(6, "fine", false, false).toRecipe())
+            .getMessage());
+    assertEquals(
+        "--wbits/--abits with --similarity must be 3 to 8, got 2",
+        assertThrows(OnnxqException.class, () -> similarity(2, null, false, false).toRecipe())
+            .getMessage());
+    assertEquals(
+        "--similarity is its own recipe; drop --adalog/--log2-softmax/--pts/--lis/--full/--attn-bits",
+        assertThrows(OnnxqException.class, () -> similarity(6, null, false, true).toRecipe())
+            .getMessage());
+    RecipeFlags rankingAlone =
+        new RecipeFlags(
+            "minmax",
+            "reduced",
+            false,
+            false,
+            false,
+            null,
+            8,
+            8,
+            false,
+            false,
+            new Refinements(false, false, false),
+            new RecipeFlags.Similarity(false, null, true));
+    assertEquals(
+        "--ranking and --similarity-grid refine --similarity; add --similarity",
+        assertThrows(OnnxqException.class, rankingAlone::toRecipe).getMessage());
+  }
+
+  @Test
+  void sizeBudgetsAreOneOfTwoFlags() {
+    assertEquals(new SizeBudget.AvgBits(6), SizeBudget.of(6.0, null));
+    assertEquals(new SizeBudget.TargetSize(4.5), SizeBudget.of(null, 4.5));
+    assertEquals(null, SizeBudget.of(null, null));
+    assertEquals(
+        "choose one of --avg-bits and --target-size",
+        assertThrows(OnnxqException.class, () -> SizeBudget.of(6.0, 4.0)).getMessage());
+    assertEquals(
+        "--avg-bits must be 2 to 8, got 9.0",
+        assertThrows(OnnxqException.class, () -> SizeBudget.of(9.0, null)).getMessage());
+    assertThrows(OnnxqException.class, () -> SizeBudget.of(null, -1.0));
   }
 
   @Test

@@ -119,7 +119,21 @@ public final class LinearSearch {
       int maxRows) {
     int r = Math.min(rows, maxRows);
     float[] xs = Mat.sampleRows(x, rows, in, r);
-    float[] yq = Mat.matmul(Levels.fakeQuant(xs, act), r, in, wHat, out);
+    return meanError(xs, Levels.fakeQuant(xs, act), r, w, wHat, in, out);
+  }
+
+  /** As above for a per-tensor input grid given as QDQ params (signed or unsigned). */
+  public static float[] meanOutputError(
+      float[] x, int rows, float[] w, float[] wHat, int in, int out, QuantParams act, int maxRows) {
+    int r = Math.min(rows, maxRows);
+    float[] xs = Mat.sampleRows(x, rows, in, r);
+    return meanError(
+        xs, Levels.fakeQuant(xs, act.scale(0), act.zeroPoint(0), act.range()), r, w, wHat, in, out);
+  }
+
+  private static float[] meanError(
+      float[] xs, float[] xq, int r, float[] w, float[] wHat, int in, int out) {
+    float[] yq = Mat.matmul(xq, r, in, wHat, out);
     float[] y = Mat.matmul(xs, r, in, w, out);
     double[] sum = new double[out];
     for (int i = 0; i < y.length; i++) {

@@ -65,6 +65,16 @@ public final class Mat {
     return out;
   }
 
+  /** The same evenly spaced {@code keep} rows of every segment [segments, rows, cols]. */
+  public static float[] sampleSegmentRows(float[] x, int segments, int rows, int cols, int keep) {
+    float[] out = new float[segments * keep * cols];
+    for (int sg = 0; sg < segments; sg++) {
+      float[] seg = java.util.Arrays.copyOfRange(x, sg * rows * cols, (sg + 1) * rows * cols);
+      System.arraycopy(sampleRows(seg, rows, cols, keep), 0, out, sg * keep * cols, keep * cols);
+    }
+    return out;
+  }
+
   static float[] slice(float[] x, int seg, int len) {
     float[] out = new float[len];
     System.arraycopy(x, seg * len, out, 0, len);
