@@ -95,27 +95,24 @@ public final class ActivationCapture {
           OrtModel.Output o = out.get(t);
           int c = o.lastDim();
           int rows = o.floats().length / c;
+          float[] kept;
           if (sampling.perSample() > 0) {
-            chunks
-                .computeIfAbsent(t, k -> new ArrayList<>())
-                .add(perSample(o.floats(), rows / b.count(), c, b.count(), sampling.perSample()));
-            sampleShape.put(t, new long[] {-1, c});
-            continue;
+            kept = perSample(o.floats(), rows / b.count(), c, b.count(), sampling.perSample());
+          } else {
+            int maxRows = sampling.maxRows();
+            // One stride for the whole data set, fixed by the first batch's rows per sample.
+            int s =
+                stride.computeIfAbsent(
+                    t,
+                    k ->
+                        Math.max(
+                            1, (int) Math.ceil((double) rows / b.count() * data.size() / maxRows)));
+            kept = new float[((rows + s - 1) / s) * c];
+            int n = 0;
+            for (int r = 0; r < rows; r += s) System.arraycopy(o.floats(), r * c, kept, c * n++, c);
+            kept = java.util.Arrays.copyOf(kept, n * c);
           }
-          int maxRows = sampling.maxRows();
-          // One stride for the whole data set, fixed by the first batch's rows per sample.
-          int s =
-              stride.computeIfAbsent(
-                  t,
-                  k ->
-                      Math.max(
-                          1, (int) Math.ceil((double) rows / b.count() * data.size() / maxRows)));
-          float[] kept = new float[((rows + s - 1) / s) * c];
-          int n = 0;
-          for (int r = 0; r < rows; r += s) System.arraycopy(o.floats(), r * c, kept, c * n++, c);
-          chunks
-              .computeIfAbsent(t, k -> new ArrayList<>())
-              .add(java.util.Arrays.copyOf(kept, n * c));
+          chunks.computeIfAbsent(t, k -> new ArrayList<>()).add(kept);
           sampleShape.put(t, new long[] {-1, c});
         }
         for (String t : wholeTaps) {

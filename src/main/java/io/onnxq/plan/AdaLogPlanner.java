@@ -329,15 +329,11 @@ public final class AdaLogPlanner implements Planner {
     Captured kt = cap.get(a.kInput());
     Captured p = cap.get(a.probs());
     Captured v = cap.get(a.vInput());
-    if (q.shape().length != 4 || kt.shape().length != 4) {
-      throw new OnnxqException(
-          "AdaLog expects attention operands shaped [batch, heads, tokens, dim]");
-    }
-    int images = (int) q.shape()[0];
-    int heads = (int) q.shape()[1];
-    int tokens = (int) q.shape()[2];
-    int d = (int) q.shape()[3];
-    int segments = images * heads;
+    AttentionDims dims = AttentionDims.require("AdaLog", q, kt);
+    int heads = dims.heads();
+    int tokens = dims.tokens();
+    int d = dims.d();
+    int segments = dims.segments();
     // The K operand arrives transposed ([.., d, tokens]); the search wants rows of keys.
     float[] k = new float[kt.data().length];
     for (int sg = 0; sg < segments; sg++) {

@@ -267,19 +267,19 @@ public final class MixedPrecision {
         for (LinearLayer l : ml.layers()) {
           Captured x = cap.get(l.input());
           float[] w = current(in, l);
-          for (int c = 0; c < cands.length; c++)
-            omega[m][c] += perturbation(x, w, x.lastDim(), cands[c]);
+          double[] e = perturbation(x, w, x.lastDim(), cands);
+          for (int c = 0; c < cands.length; c++) omega[m][c] += e[c];
         }
         if (ml.attention() != null) {
           Attention a = ml.attention();
-          for (int c = 0; c < cands.length; c++)
-            omega[m][c] +=
-                attentionPerturbation(
-                    cap.get(a.qInput()),
-                    cap.get(a.kInput()),
-                    cap.get(a.probs()),
-                    cap.get(a.vInput()),
-                    cands[c]);
+          double[] e =
+              attentionPerturbation(
+                  cap.get(a.qInput()),
+                  cap.get(a.kInput()),
+                  cap.get(a.probs()),
+                  cap.get(a.vInput()),
+                  cands);
+          for (int c = 0; c < cands.length; c++) omega[m][c] += e[c];
         }
         for (int c = 0; c < cands.length; c++) omega[m][c] *= nn[m];
         in.progress().step("mixed-precision sensitivity", m + 1, modules.size());
@@ -313,56 +313,66 @@ public final class MixedPrecision {
     }
 
     /**
-     * The attention operands' part of an MSA module's perturbation: the mean squared error per
-     * query row of Q*K^T and of P*V with both operands of each quantized at {@code bits}, on {@link
-     * #QUERY_ROWS} query rows per head.
+     * The attention operands' part of an MSA module's perturbation per candidate width: the mean
+     * squared error per query row of Q*K^T and of P*V with both operands of each quantized at that
+     * width, on {@link #QUERY_ROWS} query rows per head.
      */
-    private static double attentionPerturbation(
-        Captured q, Captured kt, Captured p, Captured v, int bits) {
-      long[] s = q.shape();
-      if (s.length != 4 || kt.shape().length != 4) return 0; // no [batch, heads, tokens, dim]
-      int images = (int) s[0];
-      int heads = (int) s[1];
-      int tokens = (int) s[2];
-      int d = (int) s[3];
+    private static double[] attentionPerturbation(
+        Captured q, Captured kt, Captured p, Captured v, int[] cands) {
+      double[] e = new double[cands.length];
+      AttentionDims dims = AttentionDims.of(q, kt);
+      if (dims == null) return e; // not [batch, heads, tokens, dim]
+      int images = dims.images();
+      int heads = dims.heads();
+      int tokens = dims.tokens();
+      int d = dims.d();
       int rows = Math.min(QUERY_ROWS, tokens);
-      int segments = images * heads;
+      int segments = dims.segments();
       float[] qs = Mat.sampleSegmentRows(q.data(), segments, tokens, d, rows);
       float[] ps = Mat.sampleSegmentRows(p.data(), segments, tokens, tokens, rows);
       var qk = new AttentionSimilaritySearch.Shape(images, heads, rows, d, tokens);
       var av = new AttentionSimilaritySearch.Shape(images, heads, rows, tokens, d);
-      double e = squaredError(qs, kt.data(), qk, bits) + squaredError(ps, v.data(), av, bits);
-      return e / (segments * rows);
+      double[] eqk = productError(qs, kt.data(), qk, cands);
+      double[] eav = productError(ps, v.data(), av, cands);
+      for (int c = 0; c < cands.length; c++) e[c] = (eqk[c] + eav[c]) / (segments * rows);
+      return e;
     }
 
-    private static double squaredError(
-        float[] a, float[] b, AttentionSimilaritySearch.Shape sh, int bits) {
+    /** Summed squared error of the per-segment product A B with both operands quantized. */
+    private static double[] productError(
+        float[] a, float[] b, AttentionSimilaritySearch.Shape sh, int[] cands) {
       SimilarityGrid g = SimilarityGrid.ONNXQ;
-      float[] aq = clipped(a, a.length, 1, g.inputBase(a, bits));
-      float[] bq = clipped(b, b.length, 1, g.inputBase(b, bits));
       float[] y = AttentionSimilaritySearch.product(a, b, sh);
-      float[] yq = AttentionSimilaritySearch.product(aq, bq, sh);
-      double e = 0;
-      for (int i = 0; i < y.length; i++) {
-        double diff = (double) yq[i] - y[i];
-        e += diff * diff;
+      double[] e = new double[cands.length];
+      for (int c = 0; c < cands.length; c++) {
+        float[] aq = clipped(a, a.length, 1, g.inputBase(a, cands[c]));
+        float[] bq = clipped(b, b.length, 1, g.inputBase(b, cands[c]));
+        e[c] = squaredError(y, AttentionSimilaritySearch.product(aq, bq, sh));
       }
       return e;
     }
 
-    /** Mean squared output error per row of the layer quantized alone at {@code bits}. */
-    private static double perturbation(Captured x, float[] w, int in, int bits) {
+    /** Mean squared output error per row of the layer quantized alone at each candidate width. */
+    private static double[] perturbation(Captured x, float[] w, int in, int[] cands) {
       int out = w.length / in;
-      float[] xq = clipped(x.data(), x.rows(), in, SimilarityGrid.ONNXQ.inputBase(x.data(), bits));
-      float[] wq = clipped(w, in, out, SimilarityGrid.ONNXQ.weightBase(w, in, out, bits));
+      SimilarityGrid g = SimilarityGrid.ONNXQ;
       float[] y = Mat.matmul(x.data(), x.rows(), in, w, out);
-      float[] yq = Mat.matmul(xq, x.rows(), in, wq, out);
+      double[] e = new double[cands.length];
+      for (int c = 0; c < cands.length; c++) {
+        float[] xq = clipped(x.data(), x.rows(), in, g.inputBase(x.data(), cands[c]));
+        float[] wq = clipped(w, in, out, g.weightBase(w, in, out, cands[c]));
+        e[c] = squaredError(y, Mat.matmul(xq, x.rows(), in, wq, out)) / x.rows();
+      }
+      return e;
+    }
+
+    private static double squaredError(float[] y, float[] yq) {
       double e = 0;
       for (int i = 0; i < y.length; i++) {
         double d = (double) yq[i] - y[i];
         e += d * d;
       }
-      return e / x.rows();
+      return e;
     }
 
     private static final double[] CLIPS = {0.5, 0.6, 0.7, 0.8, 0.9, 1.0};

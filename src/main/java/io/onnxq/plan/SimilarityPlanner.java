@@ -4,6 +4,7 @@ import io.onnxq.OnnxqException;
 import io.onnxq.calib.ActivationCapture;
 import io.onnxq.calib.ActivationCapture.Captured;
 import io.onnxq.calib.search.AttentionSimilaritySearch;
+import io.onnxq.calib.search.LinearSearch;
 import io.onnxq.calib.search.Mat;
 import io.onnxq.calib.search.Pearson;
 import io.onnxq.calib.search.RankingLoss;
@@ -18,7 +19,6 @@ import io.onnxq.pattern.TransformerBlock;
 import io.onnxq.pattern.VitStructure;
 import io.onnxq.plan.ActivationQuant.Uniform;
 import io.onnxq.quant.QuantParams;
-import io.onnxq.quant.UniformQuantizer;
 import io.onnxq.recipe.PtqVit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -181,7 +181,7 @@ public final class SimilarityPlanner implements Planner {
     QuantParams chosen = base;
     for (int c = 0; c < cfg.candidates(); c++) {
       QuantParams p = SimilarityGrid.scaled(base, cfg.alpha(c));
-      double sim = Pearson.of(wio, fakeQuantColumns(wio, per, out, p));
+      double sim = Pearson.of(wio, LinearSearch.dequantize(wio, per, out, p));
       if (sim > best) {
         best = sim;
         chosen = p;
@@ -218,31 +218,19 @@ public final class SimilarityPlanner implements Planner {
     return QuantParams.perChannel(s, z, axis, p.range());
   }
 
-  private static float[] fakeQuantColumns(float[] w, int in, int out, QuantParams p) {
-    float[] q = new float[w.length];
-    for (int i = 0; i < in; i++)
-      for (int o = 0; o < out; o++)
-        q[i * out + o] =
-            UniformQuantizer.fakeQuant(w[i * out + o], p.scale(o), p.zeroPoint(o), p.range());
-    return q;
-  }
-
   private void attention(
       Graph g, QuantPlan.Builder plan, Attention a, Map<String, Captured> cap, int bits) {
     Captured q = cap.get(a.qInput());
     Captured kt = cap.get(a.kInput());
     Captured p = cap.get(a.probs());
     Captured v = cap.get(a.vInput());
-    if (q.shape().length != 4 || kt.shape().length != 4 || v.shape().length != 4) {
-      throw new OnnxqException(
-          "--similarity expects attention operands shaped [batch, heads, tokens, dim]");
-    }
-    int images = (int) q.shape()[0];
-    int heads = (int) q.shape()[1];
-    int tokens = (int) q.shape()[2];
-    int d = (int) q.shape()[3];
+    AttentionDims dims = AttentionDims.require("--similarity", q, kt, v);
+    int images = dims.images();
+    int heads = dims.heads();
+    int tokens = dims.tokens();
+    int d = dims.d();
     int rows = Math.min(QUERY_ROWS, tokens);
-    int segments = images * heads;
+    int segments = dims.segments();
     SimilarityGrid grid = recipe.grid();
     float[] qs = Mat.sampleSegmentRows(q.data(), segments, tokens, d, rows);
     RankingLoss ranking = recipe.ranking() ? new RankingLoss(tokens, RANK_PAIRS, 17) : null;

@@ -1,7 +1,6 @@
 package io.onnxq.calib.search;
 
 import io.onnxq.quant.QuantParams;
-import io.onnxq.quant.UniformQuantizer;
 import java.util.stream.IntStream;
 
 /**
@@ -155,11 +154,7 @@ public final class AttentionSimilaritySearch {
   }
 
   static float[] fakeQuant(float[] x, QuantParams p) {
-    float s = p.scale(0);
-    int z = p.zeroPoint(0);
-    float[] out = new float[x.length];
-    for (int i = 0; i < x.length; i++) out[i] = UniformQuantizer.fakeQuant(x[i], s, z, p.range());
-    return out;
+    return Levels.fakeQuant(x, p.scale(0), p.zeroPoint(0), p.range());
   }
 
   private static float[] scaledCopy(float[] x, double f) {
