@@ -82,6 +82,13 @@ final class ConvertCommand implements Callable<Integer> {
   boolean full;
 
   @Option(
+      names = "--int-gelu",
+      description =
+          "integer GELU (I-BERT i-GELU, com.onnxq::IntGelu) on fc1's quantized output, writing"
+              + " fc2's input codes; with --pts/--lis, or alone with the FQ-ViT placement")
+  boolean intGelu;
+
+  @Option(
       names = "--attn-bits",
       description = "attention probability bits: 4 (log2 codes, default with --lis) or 8 (uniform)")
   Integer attnBits;
@@ -228,7 +235,8 @@ final class ConvertCommand implements Callable<Integer> {
                 adalog,
                 log2Softmax,
                 new Refinements(biasCorrection, gptq, qkBalance),
-                new RecipeFlags.Similarity(similarity, similarityGrid, ranking))
+                new RecipeFlags.Similarity(similarity, similarityGrid, ranking),
+                intGelu)
             .toRecipe();
     Settings settings =
         new Settings(

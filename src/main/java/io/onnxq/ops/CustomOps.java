@@ -23,6 +23,7 @@ public final class CustomOps {
   public static final LogIntAttnMatMulOp LOG_INT_ATTN_MATMUL = new LogIntAttnMatMulOp();
   public static final PtsLayerNormOp PTS_LAYER_NORM = new PtsLayerNormOp();
   public static final AdaLogDequantizeOp ADALOG_DEQUANTIZE = new AdaLogDequantizeOp();
+  public static final IntGeluOp INT_GELU = new IntGeluOp();
 
   private static final List<CustomOp> ALL =
       List.of(
@@ -31,7 +32,8 @@ public final class CustomOps {
           PTS_LAYER_NORM,
           AdaLogQuantizeOp.U8,
           AdaLogQuantizeOp.U16,
-          ADALOG_DEQUANTIZE);
+          ADALOG_DEQUANTIZE,
+          INT_GELU);
 
   private CustomOps() {}
 

@@ -12,6 +12,10 @@ public record Port(String name, DataType type) {
     return new Port(name, DataType.FLOAT);
   }
 
+  public static Port i32(String name) {
+    return new Port(name, DataType.INT32);
+  }
+
   public static Port i64(String name) {
     return new Port(name, DataType.INT64);
   }

@@ -8,6 +8,8 @@ import io.onnxq.pattern.LinearLayer;
 import io.onnxq.pattern.VitStructure;
 import io.onnxq.quant.AdaLogQuantizer;
 import io.onnxq.quant.IntRange;
+import io.onnxq.quant.PtfParams;
+import io.onnxq.quant.QuantParams;
 import io.onnxq.recipe.FqVit;
 import io.onnxq.recipe.LowBit;
 import io.onnxq.recipe.W8A8;
@@ -52,7 +54,7 @@ public final class ObserverPlanner implements Planner {
         r.logIntSoftmax() ? Placement.Probs.LOG_INT_SOFTMAX : Placement.Probs.UNIFORM;
     return new ObserverPlanner(
         r.observer(),
-        new Placement.Config(8, true, r.pts(), probs, r.attnBits()),
+        new Placement.Config(8, true, r.pts(), probs, r.attnBits(), r.intGelu()),
         r.weightRange(),
         8,
         r.biasCorrection());
@@ -82,14 +84,20 @@ public final class ObserverPlanner implements Planner {
             .run(in.fp32(), placed.taps(), in.calib());
     QuantPlan.Builder plan = new QuantPlan.Builder(observer.cliName());
     for (Placement.Site site : placed.sites()) {
+      long[] shape = stats.shape(site.observed());
+      QuantParams perTensor = stats.params(site.observed(), site.range());
       ActivationQuant q =
-          site.ptf()
-              ? new ActivationQuant.Ptf(
-                  stats.ptf(site.observed(), site.range()), stats.shape(site.observed()).length)
-              : ActivationQuant.Uniform.perTensor(
-                  stats.params(site.observed(), site.range()), bits(site.range()));
+          switch (site.grid()) {
+            case PTF ->
+                new ActivationQuant.Ptf(stats.ptf(site.observed(), site.range()), shape.length);
+            case PTF_PER_TENSOR ->
+                new ActivationQuant.Ptf(
+                    PtfParams.perTensor(perTensor, (int) shape[shape.length - 1]), shape.length);
+            case PER_TENSOR -> ActivationQuant.Uniform.perTensor(perTensor, bits(site.range()));
+          };
       plan.activation(site.tensor(), site.role(), q, placement.fullPlacement());
     }
+    for (String gelu : placed.intGelus()) plan.intGelu(gelu);
     for (Attention a : s.attentions()) {
       if (placement.probs() == Placement.Probs.LOG_INT_SOFTMAX) {
         plan.activation(

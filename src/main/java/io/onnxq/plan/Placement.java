@@ -2,6 +2,7 @@ package io.onnxq.plan;
 
 import io.onnxq.calib.Tap;
 import io.onnxq.pattern.Attention;
+import io.onnxq.pattern.GeluPattern;
 import io.onnxq.pattern.LayerNormPattern;
 import io.onnxq.pattern.LinearLayer;
 import io.onnxq.pattern.TransformerBlock;
@@ -23,10 +24,22 @@ import java.util.Set;
  */
 final class Placement {
   /**
-   * A tensor to calibrate: {@code ptf} = per-channel power-of-two factors; {@code observed} is the
-   * tensor whose statistics choose the grid (usually the tensor itself).
+   * A tensor to calibrate; {@code observed} is the tensor whose statistics choose the grid (usually
+   * the tensor itself).
    */
-  record Site(String tensor, String role, IntRange range, boolean ptf, String observed) {}
+  record Site(String tensor, String role, IntRange range, Grid grid, String observed) {}
+
+  /** The kinds of activation grid, in the order a later site may upgrade an earlier one. */
+  enum Grid {
+    PER_TENSOR,
+    /**
+     * A per-tensor grid written as PTF factors (all 0), for an integer LayerNorm whose input ORT
+     * must see per tensor: a Conv output, which ORT fuses with its Q into QLinearConv.
+     */
+    PTF_PER_TENSOR,
+    /** FQ-ViT power-of-two factors per channel (the LayerNorm inputs under PTS). */
+    PTF
+  }
 
   /** How the attention probabilities are quantized. */
   enum Probs {
@@ -42,10 +55,23 @@ final class Placement {
    * @param actBits activation bits (the image entering the patch embedding stays 8-bit)
    * @param fullPlacement FQ-ViT's placement (its section 1.5)
    * @param pts PTF grids on the LayerNorm inputs (with the full placement)
+   * @param intGelu the fc1 outputs are quantized too and each GELU between two quantized linears
+   *     becomes the integer GELU (with the full placement)
    */
-  record Config(int actBits, boolean fullPlacement, boolean pts, Probs probs, int probsBits) {}
+  record Config(
+      int actBits,
+      boolean fullPlacement,
+      boolean pts,
+      Probs probs,
+      int probsBits,
+      boolean intGelu) {
+    Config(int actBits, boolean fullPlacement, boolean pts, Probs probs, int probsBits) {
+      this(actBits, fullPlacement, pts, probs, probsBits, false);
+    }
+  }
 
   private final Map<String, Site> sites = new LinkedHashMap<>();
+  private final List<String> intGelus = new ArrayList<>();
 
   private Placement() {}
 
@@ -61,22 +87,39 @@ final class Placement {
       String role = l.role().name().toLowerCase(Locale.ROOT);
       int fallback = l.role() == LinearLayer.Role.PATCH_EMBED ? 8 : c.actBits();
       IntRange r = IntRange.uint(in.ownBits(l).orElse(fallback));
-      p.add(l.input(), role + ".input", r, false);
+      p.add(l.input(), role + ".input", r, Grid.PER_TENSOR);
     }
     for (Attention a : s.attentions()) {
       OptionalInt own = attentionBits(s, a, in);
       IntRange ops = own.isPresent() ? IntRange.uint(own.getAsInt()) : act;
-      p.add(a.qInput(), "attn.q", ops, false);
-      p.add(a.kInput(), "attn.k", ops, false);
-      p.add(a.vInput(), "attn.v", ops, false);
+      p.add(a.qInput(), "attn.q", ops, Grid.PER_TENSOR);
+      p.add(a.kInput(), "attn.k", ops, Grid.PER_TENSOR);
+      p.add(a.vInput(), "attn.v", ops, Grid.PER_TENSOR);
       if (c.probs() == Probs.LOG_INT_SOFTMAX) {
-        p.add(a.logits(), "attn.logits", act, false, a.unmaskedLogits());
+        p.add(a.logits(), "attn.logits", act, Grid.PER_TENSOR, a.unmaskedLogits());
       } else if (c.probs() == Probs.UNIFORM) {
-        p.add(a.probs(), "attn.probs", IntRange.uint(own.orElse(c.probsBits())), false);
+        p.add(a.probs(), "attn.probs", IntRange.uint(own.orElse(c.probsBits())), Grid.PER_TENSOR);
       }
     }
     if (c.fullPlacement()) p.addFullPlacement(s, c.pts(), act);
+    if (c.fullPlacement() && c.intGelu()) p.addIntGelus(s, act, in);
     return p;
+  }
+
+  /**
+   * A GELU whose input is fc1's output and whose output is fc2's quantized input runs on codes:
+   * fc1's output gets a grid, and the GELU is listed for the integer rewrite.
+   */
+  private void addIntGelus(VitStructure s, IntRange act, PlanInput in) {
+    for (TransformerBlock b : s.blocks()) {
+      GeluPattern gelu = b.gelu();
+      if (gelu == null || b.fc1() == null || b.fc2() == null) continue;
+      if (in.keptFloat(b.fc1()) || in.keptFloat(b.fc2())) continue;
+      if (!gelu.input().equals(b.fc1().output()) || !gelu.output().equals(b.fc2().input()))
+        continue;
+      add(gelu.input(), "fc1.output", act, Grid.PER_TENSOR);
+      intGelus.add(gelu.output());
+    }
   }
 
   /** The width an override gives the attention's block through its qkv layer (the MSA module). */
@@ -96,36 +139,42 @@ final class Placement {
     for (LayerNormPattern ln : s.layerNorms()) {
       if (normInputs.contains(ln.output())) {
         // A LayerNorm feeding another one directly (Swin's patch-embedding norm before block 0):
-        // its output is the next norm's per-channel input, and the integer LayerNorm writes one
-        // per-tensor grid, so this one stays float between per-tensor input and that PTF output.
-        add(ln.input(), "layernorm.input", act, false);
+        // its output grid is the next norm's input grid (PTF under PTS, which the integer
+        // LayerNorm writes with a scale per channel), planned by that norm. Its input is the
+        // patch-embedding Conv's output, so under PTS a per-tensor grid in PTF form.
+        add(ln.input(), "layernorm.input", act, pts ? Grid.PTF_PER_TENSOR : Grid.PER_TENSOR);
         continue;
       }
-      add(ln.input(), "layernorm.input", act, pts);
-      add(ln.output(), "layernorm.output", act, false);
+      add(ln.input(), "layernorm.input", act, pts ? Grid.PTF : Grid.PER_TENSOR);
+      add(ln.output(), "layernorm.output", act, Grid.PER_TENSOR);
     }
     for (TransformerBlock b : s.blocks()) {
-      for (LinearLayer l : b.qkv()) add(l.output(), "qkv.output", act, false);
+      for (LinearLayer l : b.qkv()) add(l.output(), "qkv.output", act, Grid.PER_TENSOR);
       Attention a = b.attention();
-      if (a != null) add(a.logits(), "attn.logits", act, false, a.unmaskedLogits());
-      if (b.proj() != null) add(b.proj().output(), "proj.output", act, false);
-      if (b.fc2() != null) add(b.fc2().output(), "fc2.output", act, false);
+      if (a != null) add(a.logits(), "attn.logits", act, Grid.PER_TENSOR, a.unmaskedLogits());
+      if (b.proj() != null) add(b.proj().output(), "proj.output", act, Grid.PER_TENSOR);
+      if (b.fc2() != null) add(b.fc2().output(), "fc2.output", act, Grid.PER_TENSOR);
     }
     for (LinearLayer head : s.linears(LinearLayer.Role.HEAD))
-      add(head.output(), "head.output", act, false);
+      add(head.output(), "head.output", act, Grid.PER_TENSOR);
   }
 
-  private void add(String tensor, String role, IntRange range, boolean ptf) {
-    add(tensor, role, range, ptf, tensor);
+  private void add(String tensor, String role, IntRange range, Grid grid) {
+    add(tensor, role, range, grid, tensor);
   }
 
   /**
    * The first site of a tensor wins, unless a later one asks for PTF (the norm input under PTS).
    */
-  private void add(String tensor, String role, IntRange range, boolean ptf, String observed) {
+  private void add(String tensor, String role, IntRange range, Grid grid, String observed) {
     Site old = sites.get(tensor);
-    if (old == null || (ptf && !old.ptf()))
-      sites.put(tensor, new Site(tensor, role, range, ptf, observed));
+    if (old == null || grid.compareTo(old.grid()) > 0)
+      sites.put(tensor, new Site(tensor, role, range, grid, observed));
+  }
+
+  /** Outputs of the GELUs that become the integer GELU, in block order. */
+  List<String> intGelus() {
+    return List.copyOf(intGelus);
   }
 
   List<Site> sites() {
@@ -136,7 +185,7 @@ final class Placement {
   List<Tap> taps() {
     List<Tap> taps = new ArrayList<>();
     for (Site s : sites.values()) {
-      Tap tap = new Tap(s.observed(), s.ptf());
+      Tap tap = new Tap(s.observed(), s.grid() == Grid.PTF);
       if (!taps.contains(tap)) taps.add(tap);
     }
     return taps;

@@ -23,6 +23,7 @@ public final class QuantPlan {
   private final Map<String, WeightEntry> weights;
   private final Map<String, float[]> replacements;
   private final Set<String> rescaled;
+  private final Set<String> intGelus;
   private final String method;
 
   private QuantPlan(Builder b) {
@@ -30,6 +31,7 @@ public final class QuantPlan {
     weights = Collections.unmodifiableMap(new LinkedHashMap<>(b.weights));
     replacements = Collections.unmodifiableMap(new LinkedHashMap<>(b.replacements));
     rescaled = Collections.unmodifiableSet(new LinkedHashSet<>(b.rescaled));
+    intGelus = Collections.unmodifiableSet(new LinkedHashSet<>(b.intGelus));
     method = b.method;
   }
 
@@ -80,6 +82,14 @@ public final class QuantPlan {
     return rescaled;
   }
 
+  /**
+   * Outputs of the GELUs computed by the integer GELU from their input's codes (both tensors have
+   * uniform entries).
+   */
+  public Set<String> intGelus() {
+    return intGelus;
+  }
+
   /** How the activation grids were chosen (observer name or search), for reports. */
   public String method() {
     return method;
@@ -105,6 +115,7 @@ public final class QuantPlan {
     private final Map<String, WeightEntry> weights = new LinkedHashMap<>();
     private final Map<String, float[]> replacements = new LinkedHashMap<>();
     private final Set<String> rescaled = new LinkedHashSet<>();
+    private final Set<String> intGelus = new LinkedHashSet<>();
     private final String method;
 
     /**
@@ -137,6 +148,12 @@ public final class QuantPlan {
 
     public Builder rescaled(String tensor) {
       rescaled.add(tensor);
+      return this;
+    }
+
+    /** The GELU writing {@code output} becomes the integer GELU. */
+    public Builder intGelu(String output) {
+      intGelus.add(output);
       return this;
     }
 

@@ -28,6 +28,12 @@ public record PtfParams(float sBase, int zeroPoint, int[] alpha, IntRange range)
     return alpha.clone();
   }
 
+  /** A per-tensor grid as PTF params: every factor 0. */
+  public static PtfParams perTensor(QuantParams p, int channels) {
+    if (p.isPerChannel()) throw new IllegalArgumentException("per-tensor params expected: " + p);
+    return new PtfParams(p.scale(0), p.zeroPoint(0), new int[channels], p.range());
+  }
+
   public int channels() {
     return alpha.length;
   }

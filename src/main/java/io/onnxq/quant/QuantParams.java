@@ -48,6 +48,15 @@ public record QuantParams(float[] scale, int[] zeroPoint, int axis, IntRange ran
     return new QuantParams(s, z, axis, range);
   }
 
+  /** The same grid per tensor when every channel has the same scale and zero point, else this. */
+  public QuantParams collapsed() {
+    if (!isPerChannel()) return this;
+    for (int c = 1; c < channels(); c++) {
+      if (Float.compare(scale(c), scale(0)) != 0 || zeroPoint(c) != zeroPoint(0)) return this;
+    }
+    return perTensor(scale(0), zeroPoint(0), range);
+  }
+
   public boolean isPerChannel() {
     return axis >= 0;
   }

@@ -11,6 +11,7 @@ import io.onnxq.calib.observe.ObserverKind;
  * @param attnBits bits of the attention probabilities: 4 (log2 codes, needs LIS) or 8 (uniform)
  * @param biasCorrection subtract each quantized linear's mean output error on the calibration data
  *     from its bias (Liu et al. 2021)
+ * @param intGelu GELU becomes the integer I-BERT GELU on fc1's quantized output
  */
 public record FqVit(
     ObserverKind observer,
@@ -18,13 +19,24 @@ public record FqVit(
     boolean pts,
     boolean lis,
     int attnBits,
-    boolean biasCorrection)
+    boolean biasCorrection,
+    boolean intGelu)
     implements Recipe {
 
   public FqVit {
     java.util.Objects.requireNonNull(observer, "observer");
     java.util.Objects.requireNonNull(weightRange, "weightRange");
     checkAttnBits(attnBits, lis);
+  }
+
+  public FqVit(
+      ObserverKind observer,
+      WeightRange weightRange,
+      boolean pts,
+      boolean lis,
+      int attnBits,
+      boolean biasCorrection) {
+    this(observer, weightRange, pts, lis, attnBits, biasCorrection, false);
   }
 
   public FqVit(
@@ -54,7 +66,11 @@ public record FqVit(
 
   @Override
   public String describe() {
-    String parts = (pts ? "pts, " : "") + (lis ? "lis, " : "") + (pts || lis ? "" : "full, ");
+    String parts =
+        (pts ? "pts, " : "")
+            + (lis ? "lis, " : "")
+            + (intGelu ? "int-gelu, " : "")
+            + (pts || lis || intGelu ? "" : "full, ");
     return "fqvit("
         + parts
         + "attn "
@@ -72,6 +88,6 @@ public record FqVit(
 
   @Override
   public String flagLabel() {
-    return pts || lis ? "--pts/--lis" : "--full";
+    return pts || lis || intGelu ? "--pts/--lis/--int-gelu" : "--full";
   }
 }

@@ -11,6 +11,7 @@ import java.util.Locale;
  *
  * @param attnBits null when not given (4 with --lis, else 8)
  * @param similarity the Liu et al. 2021 flags
+ * @param intGelu {@code --int-gelu}: the integer GELU, with the FQ-ViT placement
  */
 public record RecipeFlags(
     String method,
@@ -24,13 +25,43 @@ public record RecipeFlags(
     boolean adalog,
     boolean log2Softmax,
     Refinements refinements,
-    Similarity similarity) {
+    Similarity similarity,
+    boolean intGelu) {
 
   /**
    * {@code --similarity}, {@code --similarity-grid} (null when not given) and {@code --ranking}.
    */
   public record Similarity(boolean on, String grid, boolean ranking) {
     public static final Similarity OFF = new Similarity(false, null, false);
+  }
+
+  public RecipeFlags(
+      String method,
+      String weightRange,
+      boolean full,
+      boolean pts,
+      boolean lis,
+      Integer attnBits,
+      int wBits,
+      int aBits,
+      boolean adalog,
+      boolean log2Softmax,
+      Refinements refinements,
+      Similarity similarity) {
+    this(
+        method,
+        weightRange,
+        full,
+        pts,
+        lis,
+        attnBits,
+        wBits,
+        aBits,
+        adalog,
+        log2Softmax,
+        refinements,
+        similarity,
+        false);
   }
 
   public RecipeFlags(
@@ -69,6 +100,12 @@ public record RecipeFlags(
     FqVit.checkAttnBits(bits, lis);
     Recipe.checkBits(wBits, aBits);
     boolean lowBit = wBits < 8 || aBits < 8 || adalog || log2Softmax;
+    if (lowBit && intGelu) {
+      throw new OnnxqException(
+          "--int-gelu is an 8-bit FQ-ViT mode: AdaLog and the low-bit recipes quantize the GELU"
+              + " output on their own grid (AdaLog: a log grid with its shift in fc2's bias), which"
+              + " IntGelu's uniform codes do not feed; drop --int-gelu or the low-bit flags");
+    }
     if (lowBit && (pts || lis || full)) {
       throw new OnnxqException(
           "--pts/--lis/--full are 8-bit FQ-ViT modes; combine --wbits/--abits with --adalog or --log2-softmax");
@@ -83,14 +120,16 @@ public record RecipeFlags(
     WeightRange range = WeightRange.parse(weightRange);
     if (adalog) return new AdaLog(wBits, aBits, refinements);
     if (lowBit) return new LowBit(observer, range, wBits, aBits, log2Softmax, bc);
-    if (pts || lis || full) return new FqVit(observer, range, pts, lis, bits, bc);
+    if (pts || lis || full || intGelu)
+      return new FqVit(observer, range, pts, lis, bits, bc, intGelu);
     return new W8A8(observer, range, bc);
   }
 
   private Recipe similarityRecipe() {
-    if (adalog || log2Softmax || pts || lis || full || attnBits != null)
+    if (adalog || log2Softmax || pts || lis || full || intGelu || attnBits != null)
       throw new OnnxqException(
-          "--similarity is its own recipe; drop --adalog/--log2-softmax/--pts/--lis/--full/--attn-bits");
+          "--similarity is its own recipe; drop"
+              + " --adalog/--log2-softmax/--pts/--lis/--full/--int-gelu/--attn-bits");
     if (refinements.gptq() || refinements.qkBalance())
       throw new OnnxqException("--gptq and --qk-balance refine --adalog; add --adalog");
     return new PtqVit(

@@ -40,7 +40,10 @@ public final class QdqBuilder {
    * carrier (n-bit activations) is enforced by clipping the float input to the grid's real range
    * first, which equals clamping the codes.
    */
-  public String quantize(String tensor, QuantParams p) {
+  public String quantize(String tensor, QuantParams params) {
+    // ORT fuses Q nodes into integer kernels that take only per-tensor output grids; a per-channel
+    // grid whose channels agree is written per tensor
+    QuantParams p = params.collapsed();
     return quantized.computeIfAbsent(
         tensor,
         t -> {
@@ -124,6 +127,11 @@ public final class QdqBuilder {
    * fuses DQ -> Add -> Q into QLinearAdd without checking that the DQ is per tensor, then fails.
    */
   public String dequantizeUnfused(String qTensor, QuantParams p, String base) {
+    return dequantizeUnfusedTo(qTensor, p, base, g.uniqueName(base + "_dq"));
+  }
+
+  /** {@link #dequantizeUnfused} writing the given tensor. */
+  public String dequantizeUnfusedTo(String qTensor, QuantParams p, String base, String dq) {
     String scale = g.uniqueName(base + "_scale");
     String zero = g.uniqueName(base + "_zero_point_f");
     int n = p.channels();
@@ -136,7 +144,6 @@ public final class QdqBuilder {
     g.add("Cast", List.of(qTensor), List.of(f)).setIntAttr("to", DataType.FLOAT_VALUE);
     String centered = g.uniqueName(base + "_centered");
     g.add("Sub", List.of(f, zero), List.of(centered));
-    String dq = g.uniqueName(base + "_dq");
     g.add("Mul", List.of(centered, scale), List.of(dq));
     return dq;
   }

@@ -14,6 +14,7 @@ public final class Rewrites {
     return List.of(
         new InitializerReplaceRewrite(),
         new PtsLayerNormRewrite(),
+        new IntGeluRewrite(),
         new LisSoftmaxRewrite(),
         new LogQuantRewrite(),
         new QdqLinearRewrite(),

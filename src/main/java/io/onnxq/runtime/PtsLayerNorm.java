@@ -1,5 +1,7 @@
 package io.onnxq.runtime;
 
+import java.util.Arrays;
+
 /**
  * Reference kernel of {@code com.onnxq::PtsLayerNorm}: FQ-ViT integer LayerNorm on an input
  * quantized with power-of-two channel factors (channel scale {@code s_base * 2^alpha_c}).
@@ -37,18 +39,28 @@ public final class PtsLayerNorm {
     }
 
     public static Constants of(float[] gamma, float[] beta, float sOut) {
-      if (gamma.length != beta.length) {
-        throw new IllegalArgumentException("gamma/beta lengths differ");
-      }
-      if (!(sOut > 0f) || Float.isInfinite(sOut)) {
-        throw new IllegalArgumentException("s_out must be positive and finite, got " + sOut);
+      float[] s = new float[gamma.length];
+      Arrays.fill(s, sOut);
+      return of(gamma, beta, s);
+    }
+
+    /**
+     * With an output scale per channel: the output grid may be the next LayerNorm's PTF grid
+     * (channel scales {@code s_base * 2^alpha_c}, one zero point), since G and Bt are per channel.
+     */
+    public static Constants of(float[] gamma, float[] beta, float[] sOut) {
+      if (gamma.length != beta.length || gamma.length != sOut.length) {
+        throw new IllegalArgumentException("gamma/beta/s_out lengths differ");
       }
       int c = gamma.length;
       float[] g = new float[c];
       float[] bt = new float[c];
       for (int i = 0; i < c; i++) {
-        g[i] = (float) ((double) c * gamma[i] / sOut);
-        bt[i] = (float) ((double) beta[i] / sOut);
+        if (!(sOut[i] > 0f) || Float.isInfinite(sOut[i])) {
+          throw new IllegalArgumentException("s_out must be positive and finite, got " + sOut[i]);
+        }
+        g[i] = (float) ((double) c * gamma[i] / sOut[i]);
+        bt[i] = (float) ((double) beta[i] / sOut[i]);
       }
       return new Constants(g, bt);
     }

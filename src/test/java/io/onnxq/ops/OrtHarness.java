@@ -40,6 +40,10 @@ final class OrtHarness {
     return new Value(name, DataType.UINT8, new long[0], new byte[] {(byte) v}, constant);
   }
 
+  static Value i32Scalar(String name, int v, boolean constant) {
+    return new Value(name, DataType.INT32, new long[0], le(4).putInt(v).array(), constant);
+  }
+
   static Value i64Scalar(String name, long v, boolean constant) {
     return new Value(name, DataType.INT64, new long[0], le(8).putLong(v).array(), constant);
   }

@@ -31,7 +31,9 @@ class RecipeFlagsTest {
         a,
         s.contains(" adalog "),
         s.contains(" log2 "),
-        new Refinements(s.contains(" bc "), false, false));
+        new Refinements(s.contains(" bc "), false, false),
+        RecipeFlags.Similarity.OFF,
+        s.contains(" gelu "));
   }
 
   @Test
@@ -49,6 +51,13 @@ class RecipeFlagsTest {
     assertEquals(
         new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, false, false, 8),
         flags("full").toRecipe());
+    assertEquals(
+        new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, true, true, 4, false, true),
+        flags("pts lis gelu").toRecipe());
+    assertEquals(
+        new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, false, false, 8, false, true),
+        flags("gelu").toRecipe(),
+        "--int-gelu alone takes the FQ-ViT placement");
     assertEquals(
         new LowBit(ObserverKind.MINMAX, WeightRange.REDUCED, 4, 6, false),
         flags("wbits=4 abits=6").toRecipe());
@@ -68,7 +77,8 @@ class RecipeFlagsTest {
         "wbits=5|--wbits/--abits must be 3, 4, 6 or 8, got 5",
         "pts wbits=4|--pts/--lis/--full are 8-bit FQ-ViT modes; combine --wbits/--abits with --adalog or --log2-softmax",
         "full adalog|--pts/--lis/--full are 8-bit FQ-ViT modes; combine --wbits/--abits with --adalog or --log2-softmax",
-        "adalog log2|choose one of --adalog and --log2-softmax"
+        "adalog log2|choose one of --adalog and --log2-softmax",
+        "adalog wbits=4 gelu|--int-gelu is an 8-bit FQ-ViT mode: AdaLog and the low-bit recipes quantize the GELU output on their own grid (AdaLog: a log grid with its shift in fc2's bias), which IntGelu's uniform codes do not feed; drop --int-gelu or the low-bit flags"
       })
   void invalidCombinationsAreRefusedWithTheCliLine(String spec, String message) {
     assertEquals(
@@ -132,7 +142,7 @@ class RecipeFlagsTest {
         assertThrows(OnnxqException.class, () -> similarity(2, null, false, false).toRecipe())
             .getMessage());
     assertEquals(
-        "--similarity is its own recipe; drop --adalog/--log2-softmax/--pts/--lis/--full/--attn-bits",
+        "--similarity is its own recipe; drop --adalog/--log2-softmax/--pts/--lis/--full/--int-gelu/--attn-bits",
         assertThrows(OnnxqException.class, () -> similarity(6, null, false, true).toRecipe())
             .getMessage());
     RecipeFlags rankingAlone =

@@ -38,7 +38,11 @@ final class RuleFixture {
   final Dataset data;
 
   RuleFixture(Path dir) {
-    fp32 = TinyVit.build(TinyVit.Norm.FUSED, TinyVit.Gelu.ERF, TinyVit.Scale.MUL_Q, 2);
+    this(dir, TinyVit.Gelu.ERF);
+  }
+
+  RuleFixture(Path dir, TinyVit.Gelu gelu) {
+    fp32 = TinyVit.build(TinyVit.Norm.FUSED, gelu, TinyVit.Scale.MUL_Q, 2);
     model = new OnnxModel(fp32);
     structure = VitPatternFinder.find(model.graph());
     data = TestData.random(dir, 16, 3, 8, 8);
