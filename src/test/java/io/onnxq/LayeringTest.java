@@ -37,9 +37,9 @@ class LayeringTest {
           "runtime",
           "ops",
           "rewrite",
+          "verify",
           "convert",
           "eval",
-          "verify",
           "cli");
 
   @ArchTest static final ArchRule layersOnlyDependDownwards = layering();

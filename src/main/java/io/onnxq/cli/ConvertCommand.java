@@ -8,6 +8,7 @@ import io.onnxq.model.ModelIO;
 import io.onnxq.model.OnnxModel;
 import io.onnxq.model.OutputFiles;
 import io.onnxq.recipe.Emit;
+import io.onnxq.recipe.FqVit;
 import io.onnxq.recipe.LayerOverrides;
 import io.onnxq.recipe.Recipe;
 import io.onnxq.recipe.RecipeFlags;
@@ -270,6 +271,8 @@ final class ConvertCommand implements Callable<Integer> {
         rep.tensors().size(),
         worst);
     if (rep.mixedPrecision() != null) System.out.println(rep.mixedPrecision().bitMapLine());
+    // The fully quantized recipe aims at integer-only; say how close it came.
+    if (recipe instanceof FqVit) System.out.println(rep.integerOnly().text());
     return 0;
   }
 

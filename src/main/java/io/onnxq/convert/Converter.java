@@ -25,6 +25,8 @@ import io.onnxq.recipe.PtqVit;
 import io.onnxq.recipe.Recipe;
 import io.onnxq.recipe.Settings;
 import io.onnxq.rewrite.ModelRewriter;
+import io.onnxq.verify.IntegerOnly;
+import io.onnxq.verify.IntegerOnlyCheck;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +35,7 @@ import java.util.Map;
 
 /**
  * The pipeline: model -> normalised graph -> structure -> plan (taps, stats, searches) -> rewritten
- * model -> deployment check (+ report).
+ * model -> deployment check and integer-only check (+ report).
  */
 public final class Converter {
   /** Samples used for the per-layer error table in the report. */
@@ -93,6 +95,7 @@ public final class Converter {
 
     ModelProto out = ModelRewriter.rewrite(model, structure, plan, settings.emit());
     DeploymentCheck.run(out, calib, settings.batchSize());
+    IntegerOnly integerOnly = IntegerOnlyCheck.check(new OnnxModel(out).graph());
 
     Map<String, String[]> watched = watched(structure, plan);
     List<LayerErrorMeter.LayerError> errors =
@@ -118,6 +121,7 @@ public final class Converter {
             out.getSerializedSize(),
             nominalBytes,
             mixed,
+            integerOnly,
             tensorEntries(plan),
             layerEntries(errors, watched));
     return new Result(out, report, plan);

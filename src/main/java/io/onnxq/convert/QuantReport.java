@@ -4,6 +4,7 @@ import io.onnxq.calib.LayerErrorMeter.LayerError;
 import io.onnxq.plan.MixedPrecision;
 import io.onnxq.recipe.Recipe;
 import io.onnxq.recipe.Settings;
+import io.onnxq.verify.IntegerOnly;
 import java.util.List;
 
 /**
@@ -13,6 +14,8 @@ import java.util.List;
  * @param nominalBytes model size as Liu et al. 2021 count it: quantized weights at their nominal
  *     widths, every other float initializer at 32 bits
  * @param mixedPrecision the widths chosen per module, or null for a single-width recipe
+ * @param integerOnly whether the written model computes in integers from input to output, and if
+ *     not, which float ops break it
  */
 public record QuantReport(
     String model,
@@ -28,6 +31,7 @@ public record QuantReport(
     long outputBytes,
     double nominalBytes,
     MixedPrecision.Allocation mixedPrecision,
+    IntegerOnly integerOnly,
     List<TensorEntry> tensors,
     List<LayerEntry> layers) {
 
@@ -46,6 +50,7 @@ public record QuantReport(
         outputBytes,
         nominalBytes,
         mixedPrecision,
+        integerOnly,
         tensors,
         layers);
   }
