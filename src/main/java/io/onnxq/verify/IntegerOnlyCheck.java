@@ -49,6 +49,9 @@ public final class IntegerOnlyCheck {
   /** Clamps to constant bounds before a Q (n-bit grids in 8-bit carriers): the Q's saturation. */
   private static final Set<String> CLAMPS = Set.of("Max", "Min", "Clip");
 
+  /** Mean pooling, which integer backends run on codes (ORT: QLinearGlobalAveragePool). */
+  private static final Set<String> POOLS = Set.of("ReduceMean", "GlobalAveragePool", "AveragePool");
+
   private enum Kind {
     CUSTOM,
     QUANTIZE_DEQUANTIZE,
@@ -145,7 +148,8 @@ public final class IntegerOnlyCheck {
   /**
    * A float op an integer backend folds into its neighbours' requantization: residual Add of
    * dequantized values (or a dequantized value and a constant), Mul or Div of a dequantized value
-   * by a constant (the attention's 1/sqrt(d)), or a clamp to constant bounds, each feeding only Qs.
+   * by a constant (the attention's 1/sqrt(d)), mean pooling of a dequantized value (Swin's head),
+   * or a clamp to constant bounds, each feeding only Qs.
    */
   private boolean foldable(Node n) {
     if (n.outputs().size() != 1 || !requantized(n.output(0))) return false;
@@ -156,6 +160,7 @@ public final class IntegerOnlyCheck {
           || constant(in.get(0)) && dequantized(in.get(1));
     if (n.is("Div") && in.size() == 2) return dequantized(in.get(0)) && constant(in.get(1));
     if (isStd(n, CLAMPS)) return in.stream().filter(t -> !constant(t)).count() <= 1;
+    if (isStd(n, POOLS)) return dequantized(in.get(0)) && othersConstant(n, in.get(0));
     return false;
   }
 

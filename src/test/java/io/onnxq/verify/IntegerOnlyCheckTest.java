@@ -25,12 +25,15 @@ import io.onnxq.recipe.FqVit;
 import io.onnxq.recipe.Recipe;
 import io.onnxq.recipe.Settings;
 import io.onnxq.recipe.W8A8;
+import io.onnxq.recipe.WeightRange;
 import io.onnxq.testutil.TestData;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class IntegerOnlyCheckTest {
   static Dataset calib;
@@ -145,14 +148,26 @@ class IntegerOnlyCheckTest {
   }
 
   @Test
-  void swinPtsLis() {
+  void swinPtsLisIsBrokenOnlyByTheGelusToo() {
     IntegerOnly r = convert("swin_fmnist_op17.onnx", FqVit.of(ObserverKind.MINMAX, true, true));
     print("FMNIST Swin --pts --lis", r);
     assertFalse(r.integerOnly());
     assertTrue(r.breaking().stream().anyMatch(s -> s.endsWith("(Erf)")));
-    // The patch-embedding LayerNorm stays float by design (README, Swin specifics).
-    assertTrue(r.breaking().contains("/patch_embed/norm/LayerNormalization (LayerNormalization)"));
-    assertTrue(r.breaking().stream().noneMatch(s -> s.endsWith("(Softmax)")));
+    // The patch-embedding LayerNorm writes the next norm's PTF codes, the mean pool before the
+    // head runs on codes: what is left is each MLP's fc1 -> GELU.
+    assertTrue(
+        r.breaking().stream().allMatch(s -> s.contains("/mlp/fc1/") || s.contains("/mlp/act/")),
+        r.breaking().toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"vit_fmnist_op13.onnx", "swin_fmnist_op17.onnx"})
+  void ptsLisIntGeluIsIntegerOnly(String model) {
+    IntegerOnly r =
+        convert(
+            model, new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, true, true, 4, false, true));
+    assertTrue(r.integerOnly(), r.text());
+    assertTrue(r.pathOps().customOps() > 0 && r.pathOps().fusedFloat() > 0, r.text());
   }
 
   private static IntegerOnly convert(String model, Recipe recipe) {
