@@ -1,12 +1,14 @@
 package io.onnxq.plan;
 
 import io.onnxq.calib.Tap;
+import io.onnxq.model.Graph;
 import io.onnxq.pattern.Attention;
 import io.onnxq.pattern.GeluPattern;
 import io.onnxq.pattern.LayerNormPattern;
 import io.onnxq.pattern.LinearLayer;
 import io.onnxq.pattern.TransformerBlock;
 import io.onnxq.pattern.VitStructure;
+import io.onnxq.proto.Onnx.ValueInfoProto;
 import io.onnxq.quant.IntRange;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -101,7 +103,7 @@ final class Placement {
         p.add(a.probs(), "attn.probs", IntRange.uint(own.orElse(c.probsBits())), Grid.PER_TENSOR);
       }
     }
-    if (c.fullPlacement()) p.addFullPlacement(s, c.pts(), act);
+    if (c.fullPlacement()) p.addFullPlacement(s, in.graph(), c.pts(), act);
     if (c.fullPlacement() && c.intGelu()) p.addIntGelus(s, act, in);
     return p;
   }
@@ -131,9 +133,10 @@ final class Placement {
   }
 
   /**
-   * Everything between the integer ops is quantized too: residual stream, norms, branch outputs.
+   * Everything between the integer ops is quantized too: residual stream, norms, branch outputs,
+   * and the model's outputs (the head's, or what combines several heads).
    */
-  private void addFullPlacement(VitStructure s, boolean pts, IntRange act) {
+  private void addFullPlacement(VitStructure s, Graph g, boolean pts, IntRange act) {
     Set<String> normInputs = new HashSet<>();
     for (LayerNormPattern ln : s.layerNorms()) normInputs.add(ln.input());
     for (LayerNormPattern ln : s.layerNorms()) {
@@ -157,6 +160,7 @@ final class Placement {
     }
     for (LinearLayer head : s.linears(LinearLayer.Role.HEAD))
       add(head.output(), "head.output", act, Grid.PER_TENSOR);
+    for (ValueInfoProto out : g.outputs()) add(out.getName(), "model.output", act, Grid.PER_TENSOR);
   }
 
   private void add(String tensor, String role, IntRange range, Grid grid) {

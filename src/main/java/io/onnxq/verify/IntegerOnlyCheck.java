@@ -80,10 +80,10 @@ public final class IntegerOnlyCheck {
     this.varying = values(inputs);
     for (Node n : path) if (n.is("Mul")) markUnfusedDequantize(n);
     for (Node n : path) {
-      Set<Node> adds = new HashSet<>();
-      if (isStd(n, LINEARS) && linearGroup(n, adds)) {
+      Set<Node> joined = new HashSet<>();
+      if (isStd(n, LINEARS) && linearGroup(n, joined)) {
         fused.add(n);
-        fused.addAll(adds);
+        fused.addAll(joined);
       }
     }
   }
@@ -146,19 +146,14 @@ public final class IntegerOnlyCheck {
   }
 
   /**
-   * A float op an integer backend folds into its neighbours' requantization: residual Add of
-   * dequantized values (or a dequantized value and a constant), Mul or Div of a dequantized value
-   * by a constant (the attention's 1/sqrt(d)), mean pooling of a dequantized value (Swin's head),
+   * A float op an integer backend folds into its neighbours' requantization: an {@link #affine} op
+   * (residual Add, the attention's 1/sqrt(d)), mean pooling of a dequantized value (Swin's head),
    * or a clamp to constant bounds, each feeding only Qs.
    */
   private boolean foldable(Node n) {
     if (n.outputs().size() != 1 || !requantized(n.output(0))) return false;
     List<String> in = n.inputs();
-    if (n.is("Add")) return in.stream().allMatch(this::dequantizedOrConstant);
-    if (n.is("Mul") && in.size() == 2)
-      return dequantized(in.get(0)) && constant(in.get(1))
-          || constant(in.get(0)) && dequantized(in.get(1));
-    if (n.is("Div") && in.size() == 2) return dequantized(in.get(0)) && constant(in.get(1));
+    if (affine(n)) return true;
     if (isStd(n, CLAMPS)) return in.stream().filter(t -> !constant(t)).count() <= 1;
     if (isStd(n, POOLS)) return dequantized(in.get(0)) && othersConstant(n, in.get(0));
     return false;
@@ -168,24 +163,25 @@ public final class IntegerOnlyCheck {
    * MatMul/Gemm/Conv on dequantized (or constant) inputs whose output is requantized, possibly
    * after shape ops, a Concat with a constant (the class token) and Adds of constants (bias,
    * position embedding; Swin adds the relative-position bias and the shifted-window mask, two
-   * constants a backend sums into one), which join the group.
+   * constants a backend sums into one) or a rescale by a constant (attention logits divided by
+   * sqrt(d) after the MatMul), which join the group.
    */
-  private boolean linearGroup(Node n, Set<Node> adds) {
+  private boolean linearGroup(Node n, Set<Node> joined) {
     if (!n.inputs().stream().allMatch(this::dequantizedOrConstant)) return false;
     if (n.outputs().size() != 1) return false;
     String t = n.output(0);
     Set<Node> seen = new HashSet<>();
-    while (!requantized(t)) {
+    while (true) {
       List<Node> cs = floatConsumers(t);
-      if (g.isGraphOutput(t) || cs.size() != 1) return false;
-      Node c = cs.get(0);
-      if (!seen.add(c) || c.outputs().size() != 1) return false;
-      boolean moves = isStd(c, SHAPE_OPS) && dataInputs(c).contains(t);
-      if (!(moves || c.is("Add")) || !othersConstant(c, t)) return false;
-      if (c.is("Add")) adds.add(c);
+      Node c = cs.size() == 1 && !g.isGraphOutput(t) ? cs.get(0) : null;
+      boolean moves = c != null && isStd(c, SHAPE_OPS) && dataInputs(c).contains(t);
+      boolean joins = c != null && (c.is("Add") || rescales(c, t));
+      if (!(moves || joins) || !othersConstant(c, t) || c.outputs().size() != 1 || !seen.add(c)) {
+        return requantized(t);
+      }
+      if (joins) joined.add(c);
       t = c.output(0);
     }
-    return true;
   }
 
   /**
@@ -227,9 +223,26 @@ public final class IntegerOnlyCheck {
                 || isCustom(p)
                 || isStd(p, SHAPE_OPS)
                     && !isStd(p, SHAPE_READERS)
-                    && dataInputs(p).stream().allMatch(this::dequantizedOrConstant));
+                    && dataInputs(p).stream().allMatch(this::dequantizedOrConstant)
+                || affine(p));
     dequantized.put(t, r);
     return r;
+  }
+
+  /**
+   * An Add of dequantized values or constants, or a dequantized value times or divided by a
+   * constant: an affine map of integer codes, whose output is dequantized too (so the average of a
+   * distilled model's two heads, (h1 + h2) / 2, is one group).
+   */
+  private boolean affine(Node n) {
+    List<String> in = n.inputs();
+    if (n.outputs().size() != 1 || in.size() != 2) return false;
+    if (n.is("Add")) return in.stream().allMatch(this::dequantizedOrConstant);
+    if (n.is("Mul"))
+      return dequantized(in.get(0)) && constant(in.get(1))
+          || constant(in.get(0)) && dequantized(in.get(1));
+    if (n.is("Div")) return dequantized(in.get(0)) && constant(in.get(1));
+    return false;
   }
 
   /**
@@ -247,12 +260,17 @@ public final class IntegerOnlyCheck {
       else if (isCustom(c)) r = true;
       else if (isStd(c, SHAPE_OPS) && dataInputs(c).contains(t))
         r = c.outputs().stream().allMatch(this::requantized);
-      else if (isStd(c, CLAMPS) && c.outputs().size() == 1)
+      else if ((isStd(c, CLAMPS) || rescales(c, t)) && c.outputs().size() == 1)
         r = othersConstant(c, t) && requantized(c.output(0));
       else r = false;
     }
     requantized.put(t, r);
     return r;
+  }
+
+  /** Mul by a constant, or Div of {@code t} by one: folded into the requantization's scale. */
+  private boolean rescales(Node c, String t) {
+    return (c.is("Mul") || c.is("Div") && c.input(0).equals(t)) && othersConstant(c, t);
   }
 
   /** Path consumers that read the value, not only its shape. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.onnxq.calib.Progress;
+import io.onnxq.calib.observe.ObserverKind;
 import io.onnxq.data.Dataset;
 import io.onnxq.data.Datasets;
 import io.onnxq.data.Preprocess;
@@ -14,10 +15,16 @@ import io.onnxq.model.OnnxModel;
 import io.onnxq.pattern.VitPatternFinder;
 import io.onnxq.pattern.VitStructure;
 import io.onnxq.proto.Onnx.ModelProto;
+import io.onnxq.recipe.FqVit;
+import io.onnxq.recipe.Recipe;
 import io.onnxq.recipe.Settings;
 import io.onnxq.recipe.W8A8;
+import io.onnxq.recipe.WeightRange;
 import io.onnxq.testutil.TestData;
+import io.onnxq.verify.IntegerOnly;
+import io.onnxq.verify.Verifier;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,5 +68,26 @@ class DeitTinyTest {
     System.err.println("DeiT-Tiny W8A8 minmax, 16 calib images, 64 eval images: " + e.text());
     assertTrue(e.agreement() >= 90.0, "top-1 agreement " + e.agreement());
     assertTrue(e.meanCosine() > 0.97, "logit cosine " + e.meanCosine());
+  }
+
+  @Test
+  void ptsLisIntGeluIsIntegerOnlyAndItsKernelsExact() {
+    Dataset calib =
+        Datasets.open(TestData.SHARED.resolve("imagenet-val100"), Preprocess.DEIT, 224, null, 8);
+    ModelProto fp32 = ModelIO.readProto(MODEL);
+    Recipe r = new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, true, true, 4, false, true);
+    Converter.Result q =
+        new Converter(r, Settings.DEFAULTS, Progress.SILENT)
+            .convert(new OnnxModel(fp32), calib, "deit-tiny");
+    IntegerOnly check = q.report().integerOnly();
+    assertTrue(check.integerOnly(), check.text());
+    Dataset two =
+        Datasets.open(TestData.SHARED.resolve("imagenet-sample"), Preprocess.DEIT, 224, null, 2);
+    List<Verifier.OpResult> ops = new Verifier(2, Progress.SILENT).verify(q.model(), two);
+    assertEquals(4, ops.size(), ops.toString());
+    for (Verifier.OpResult op : ops) {
+      assertTrue(op.elements() > 0, op.op());
+      assertEquals(0, op.mismatches(), op.toString());
+    }
   }
 }

@@ -27,11 +27,13 @@ import io.onnxq.recipe.Settings;
 import io.onnxq.recipe.W8A8;
 import io.onnxq.recipe.WeightRange;
 import io.onnxq.testutil.TestData;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -161,13 +163,32 @@ class IntegerOnlyCheckTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"vit_fmnist_op13.onnx", "swin_fmnist_op17.onnx"})
+  @ValueSource(strings = {"vit_fmnist_op13.onnx", "vit_fmnist_op17.onnx", "swin_fmnist_op17.onnx"})
   void ptsLisIntGeluIsIntegerOnly(String model) {
     IntegerOnly r =
         convert(
             model, new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, true, true, 4, false, true));
     assertTrue(r.integerOnly(), r.text());
     assertTrue(r.pathOps().customOps() > 0 && r.pathOps().fusedFloat() > 0, r.text());
+  }
+
+  /** Exporter variants whose graphs differ most around the head, the attention scale and Swin. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "timm_deit_distilled_fused.onnx",
+        "hf_swin_sdpa.onnx",
+        "tv_vit_b_16.onnx",
+        "hf_vit_sdpa_dynamo_op21.onnx"
+      })
+  void exportsUnderPtsLisIntGeluAreIntegerOnly(String file, @TempDir Path dir) {
+    ModelProto fp32 = ModelIO.readProto(TestData.TESTMODELS.resolve("exports").resolve(file));
+    Recipe r = new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, true, true, 4, false, true);
+    Converter.Result q =
+        new Converter(r, Settings.DEFAULTS, Progress.SILENT)
+            .convert(new OnnxModel(fp32), TestData.random(dir, 2, 3, 224, 224), file);
+    assertTrue(
+        q.report().integerOnly().integerOnly(), file + ": " + q.report().integerOnly().text());
   }
 
   private static IntegerOnly convert(String model, Recipe recipe) {
