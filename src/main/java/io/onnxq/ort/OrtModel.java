@@ -10,6 +10,7 @@ import ai.onnxruntime.TensorInfo;
 import io.onnxq.OnnxqException;
 import io.onnxq.proto.Onnx.ModelProto;
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +33,24 @@ public final class OrtModel implements AutoCloseable {
    * {@code quiet}: ORT logs only fatal errors, for runs that are expected to fail (batch probes).
    */
   OrtModel(ModelProto model, OrtSession.SessionOptions.OptLevel level, int threads, boolean quiet) {
+    this(model, level, threads, quiet, true, null);
+  }
+
+  private OrtModel(
+      ModelProto model,
+      OrtSession.SessionOptions.OptLevel level,
+      int threads,
+      boolean quiet,
+      boolean spin,
+      Path profilePrefix) {
     try {
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
         opts.setOptimizationLevel(level);
         if (threads > 0) opts.setIntraOpNumThreads(threads);
         if (quiet) opts.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+        if (!spin) opts.addConfigEntry("session.intra_op.allow_spinning", "0");
+        if (profilePrefix != null) opts.enableProfiling(profilePrefix.toString());
         this.session = env.createSession(model.toByteArray(), opts);
       }
       Map.Entry<String, NodeInfo> in = session.getInputInfo().entrySet().iterator().next();
@@ -51,6 +64,28 @@ public final class OrtModel implements AutoCloseable {
 
   public OrtModel(ModelProto model) {
     this(model, OrtSession.SessionOptions.OptLevel.ALL_OPT, 0);
+  }
+
+  /**
+   * A fully optimized session for timing next to other sessions. Its intra-op threads block instead
+   * of spinning when idle: spinning threads of the sessions that just ran would take the cores of
+   * the one running (on 2 shared cores that doubled a batch-8 latency), so each model's time would
+   * depend on its neighbours. With {@code profilePrefix} non-null ORT's profiler records every run
+   * until {@link #endProfiling} writes the trace to {@code profilePrefix} + a timestamp + .json.
+   */
+  public static OrtModel forBench(ModelProto model, int threads, Path profilePrefix) {
+    return new OrtModel(
+        model, OrtSession.SessionOptions.OptLevel.ALL_OPT, threads, false, false, profilePrefix);
+  }
+
+  /** Writes the profiling trace (see {@link #forBench}) and returns its path. */
+  public Path endProfiling() {
+    try {
+      return Path.of(session.endProfiling());
+    } catch (OrtException e) {
+      throw new OnnxqException(
+          "ONNX Runtime cannot write its profile: " + firstLine(e.getMessage()), e);
+    }
   }
 
   public String inputName() {

@@ -219,32 +219,49 @@ class FixedBatchTest {
   void benchRunsAtTheDeclaredBatch() throws Exception {
     Path one = write("bench1.onnx", FixedBatchModels.declaredBatch(ModelIO.readProto(VIT), 1));
     Path four = write("bench4.onnx", FixedBatchModels.declaredBatch(ModelIO.readProto(VIT), 4));
-    Run r =
-        run(
-            "bench",
-            one.toString(),
-            four.toString(),
-            "--data",
-            CALIB,
-            "--runs",
-            "3",
-            "--warmup",
-            "1");
+    String[] args = {
+      "bench", one.toString(), four.toString(), "--data", CALIB, "--runs", "3", "--warmup", "1"
+    };
+    Run r = run(concat(args, "--batch", "1"));
     assertEquals(0, r.code, r.err);
     assertEquals(
         1, notes(r.err), "batch 1 is what bench asks for; only batch 4 is noted: " + r.err);
     assertTrue(
         r.err.contains(
-            "note: model runs only at batch 4 (input 'input' declares batch 4); benchmarking at batch 4"),
+            "note: "
+                + four
+                + " runs only at batch 4 (input 'input' declares batch 4); benchmarking at batch 4"),
         r.err);
-    assertTrue(r.out.contains(one + ": median"), r.out);
-    assertFalse(
-        r.out
-            .lines()
-            .filter(l -> l.startsWith(one.toString()))
-            .findFirst()
-            .orElseThrow()
-            .contains("at batch"));
-    assertTrue(r.out.contains("over 3 runs at batch 4"), r.out);
+    String row1 = r.out.lines().filter(l -> l.startsWith(one.toString())).findFirst().orElseThrow();
+    String row4 =
+        r.out.lines().filter(l -> l.startsWith(four.toString())).findFirst().orElseThrow();
+    assertTrue(row1.endsWith("1.00x"), r.out);
+    // timed at batch 4 in the batch-1 column, so no ratio to a batch-1 latency
+    assertTrue(row4.endsWith("(batch 4)"), r.out);
+
+    // At the default batch sizes, 1 and 8, both models are fixed at a batch: each is timed once.
+    r = run(concat(args, "--json"));
+    assertEquals(0, r.code, r.err);
+    assertEquals(2, notes(r.err), r.err);
+    assertTrue(
+        r.err.contains(
+            "note: "
+                + one
+                + " runs only at batch 1 (input 'input' declares batch 1); benchmarking at batch 1"),
+        r.err);
+    JsonNode j = Json.MAPPER.readTree(r.out);
+    JsonNode b1 = j.get(one.toString()).get("batches");
+    assertEquals(1, b1.size(), b1.toString());
+    assertEquals(1.0, b1.get("1").get("ratio").asDouble());
+    JsonNode b4 = j.get(four.toString());
+    assertEquals(4, b4.get("batch").asInt(), b4.toString());
+    assertEquals(1, b4.get("batches").size(), b4.toString());
+    assertTrue(b4.get("batches").get("4").get("ratio").isNull(), b4.toString());
+  }
+
+  static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 }

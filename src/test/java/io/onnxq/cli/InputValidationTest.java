@@ -267,6 +267,8 @@ class InputValidationTest {
     fails("--batch-size", "verify", m, "--calib", c, "--batch-size", "0");
     fails("--runs", "bench", m, "--data", c, "--runs", "0");
     fails("--warmup", "bench", m, "--data", c, "--warmup", "-1");
+    fails("--batch", "bench", m, "--data", c, "--batch", "1,0");
+    fails("batch 2147483647 is too large", "bench", m, "--data", c, "--batch", "2147483647");
     fails(
         "--calib-count", "convert", m, "--calib", c, "--calib-count", "0", "-o", out().toString());
     fails(
