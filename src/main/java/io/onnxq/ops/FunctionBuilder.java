@@ -98,6 +98,10 @@ final class FunctionBuilder {
     return constant("c_i32", DataType.INT32, new long[0], le(4).putInt(v));
   }
 
+  String scalarU8(int v) {
+    return constant("c_u8", DataType.UINT8, new long[0], le(1).put((byte) v));
+  }
+
   String scalarU32(int v) {
     return constant("c_u32", DataType.UINT32, new long[0], le(4).putInt(v));
   }
@@ -108,6 +112,10 @@ final class FunctionBuilder {
 
   String scalarF32(float v) {
     return constant("c_f32", DataType.FLOAT, new long[0], le(4).putFloat(v));
+  }
+
+  String scalarF64(double v) {
+    return constant("c_f64", DataType.DOUBLE, new long[0], le(8).putDouble(v));
   }
 
   String vectorF32(float... v) {

@@ -20,6 +20,20 @@ public final class PtsLayerNorm {
 
   public static final int E_MAX = 7;
 
+  /**
+   * Largest channel count: {@code C * S2 <= (2040 * C)^2} stays below 2^53, so the function body
+   * sums in double exactly.
+   */
+  public static final int MAX_CHANNELS = 46_500;
+
+  /**
+   * Bounds on |G| and |Bt| that {@link Constants#of} enforces: they keep {@code |u * 2^N|} below
+   * 2^62, so {@code B} and the accumulator never overflow int64 (see docs/custom-ops.md).
+   */
+  public static final float G_LIMIT = 0x1p40f;
+
+  public static final float BT_LIMIT = 0x1p30f;
+
   private PtsLayerNorm() {}
 
   /**
@@ -53,6 +67,10 @@ public final class PtsLayerNorm {
         throw new IllegalArgumentException("gamma/beta/s_out lengths differ");
       }
       int c = gamma.length;
+      if (c > MAX_CHANNELS) {
+        throw new IllegalArgumentException(
+            "PtsLayerNorm supports at most " + MAX_CHANNELS + " channels, got " + c);
+      }
       float[] g = new float[c];
       float[] bt = new float[c];
       for (int i = 0; i < c; i++) {
@@ -61,6 +79,22 @@ public final class PtsLayerNorm {
         }
         g[i] = (float) ((double) c * gamma[i] / sOut[i]);
         bt[i] = (float) ((double) beta[i] / sOut[i]);
+        if (!(Math.abs(g[i]) < G_LIMIT) || !(Math.abs(bt[i]) < BT_LIMIT)) {
+          throw new IllegalArgumentException(
+              "channel "
+                  + i
+                  + ": C * gamma / s_out = "
+                  + g[i]
+                  + " and beta / s_out = "
+                  + bt[i]
+                  + " must be below 2^40 and 2^30 in magnitude (s_out "
+                  + sOut[i]
+                  + " is too fine for gamma "
+                  + gamma[i]
+                  + ", beta "
+                  + beta[i]
+                  + ")");
+        }
       }
       return new Constants(g, bt);
     }

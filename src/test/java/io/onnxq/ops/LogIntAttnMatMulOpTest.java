@@ -124,4 +124,48 @@ class LogIntAttnMatMulOpTest {
         new long[] {7, 4},
         77);
   }
+
+  @Test
+  void everyCodeSplitsIntoItsBytesExactly() throws Exception {
+    // row i uses code i everywhere: all 256 codes go through the hi/lo byte split
+    Random rnd = new Random(15);
+    int m = 256;
+    int n = 8;
+    int d = 5;
+    byte[] k = new byte[m * n];
+    for (int i = 0; i < m; i++) {
+      Arrays.fill(k, i * n, (i + 1) * n, (byte) i);
+    }
+    for (int zv : new int[] {0, 255, rnd.nextInt(256)}) {
+      int[] acc = check(k, new long[] {1, m, n}, random(rnd, n * d, 256), new long[] {n, d}, zv);
+      assertEquals(0, acc[16 * d]); // masked
+    }
+  }
+
+  @Test
+  void largestWeightsAtTheInt32Limit() throws Exception {
+    // all codes 0 (weight 2^15) with |V - zv| = 255: N = 257 is the largest N whose sum fits
+    // int32 (257 * 255 * 2^15 = 2^31 - 32768); past it the kernel's int32 accumulator wraps, and
+    // the body (two exact byte products combined in int32) wraps identically
+    int d = 8;
+    for (int n : new int[] {257, 1024}) {
+      byte[] zeros = new byte[2 * n];
+      byte[] full = new byte[n * d];
+      Arrays.fill(full, (byte) 255);
+      byte[] empty = new byte[n * d];
+      int[] acc = check(zeros, new long[] {2, n}, full, new long[] {n, d}, 0);
+      assertEquals((int) ((long) n * 255 << 15), acc[0]);
+      check(zeros, new long[] {2, n}, empty, new long[] {n, d}, 255);
+    }
+  }
+
+  @Test
+  void codesFromLogIntSoftmaxAtLargeN() throws Exception {
+    Random rnd = new Random(16);
+    int n = 577; // ViT at 384 px
+    int d = 16;
+    byte[] logits = random(rnd, n * n, 256);
+    byte[] k = LogIntSoftmax.apply(logits, n, n, 200, LogIntSoftmax.Constants.forScale(0.02f));
+    check(k, new long[] {1, n, n}, random(rnd, n * d, 256), new long[] {1, n, d}, 0);
+  }
 }

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The ORT-run function body must equal the Java kernel exactly. */
@@ -160,5 +161,107 @@ class PtsLayerNormOpTest {
       x1[r * c + r] = 11;
     }
     check(x1, new long[] {c, c}, 10, new byte[c], k, 0);
+  }
+
+  /** sd of one row, computed as the kernel does (the body's shift search keys on it). */
+  private static float rowSd(byte[] x, int off, int c, int zx, byte[] alpha) {
+    long s1 = 0;
+    long s2 = 0;
+    for (int i = 0; i < c; i++) {
+      long v = (long) ((x[off + i] & 0xFF) - zx) << alpha[i];
+      s1 += v;
+      s2 += v * v;
+    }
+    return (float) Math.sqrt(Math.max((float) (c * s2 - s1 * s1), 1.0f));
+  }
+
+  @Test
+  void shiftAtEveryExponentBoundary() throws Exception {
+    // |A| = |G| / sd at and one or two floats either side of 2^t for t in -27..10, i.e. across
+    // every shift N, both clamps, and the points where floor(log2 |A|) changes
+    Random rnd = new Random(26);
+    int[] ts = IntStream.rangeClosed(-27, 10).toArray();
+    int c = ts.length * 5 * 2;
+    byte[] alpha = randomBytes(rnd, c, 0, 3);
+    byte[] flat = new byte[c]; // xt == 1 everywhere: D = 0, sd = 1, A = G exactly
+    Arrays.fill(flat, (byte) 101);
+    byte[] oneOff = flat.clone(); // D = C - 1 (alpha 0): sd = sqrt(C - 1)
+    oneOff[7] = 102;
+    byte[] noise = randomBytes(rnd, c, 0, 255);
+    byte[][] designs = {flat, oneOff, noise};
+    byte[][] alphas = {new byte[c], new byte[c], alpha};
+    for (int r = 0; r < designs.length; r++) {
+      float sd = rowSd(designs[r], 0, c, 100, alphas[r]);
+      float[] g = new float[c];
+      float[] bt = new float[c];
+      int i = 0;
+      for (int t : ts) {
+        for (int ulps = -2; ulps <= 2; ulps++) {
+          for (float sign : new float[] {1f, -1f}) {
+            float v = Math.scalb(sd, t);
+            for (int j = 0; j < Math.abs(ulps); j++) {
+              v = ulps < 0 ? Math.nextDown(v) : Math.nextUp(v);
+            }
+            g[i] = sign * v;
+            bt[i] = (float) (3 * rnd.nextGaussian());
+            i++;
+          }
+        }
+      }
+      byte[] x = new byte[3 * c];
+      System.arraycopy(designs[r], 0, x, 0, c);
+      System.arraycopy(flat, 0, x, c, c);
+      System.arraycopy(noise, 0, x, 2 * c, c);
+      check(x, new long[] {3, c}, 100, alphas[r], new PtsLayerNorm.Constants(g, bt), 128);
+    }
+  }
+
+  @Test
+  void constantsAtTheEmissionBounds() throws Exception {
+    // |G| up to 2^40 and |Bt| up to 2^30: B = rint(u * 2^N) reaches ~2^61, past double's 2^53,
+    // where only the output clamp must agree
+    Random rnd = new Random(27);
+    int c = 96;
+    float[] g = new float[c];
+    float[] bt = new float[c];
+    for (int i = 0; i < c; i++) {
+      float big = Math.nextDown(0x1p30f);
+      bt[i] =
+          switch (i % 4) {
+            case 0 -> (rnd.nextBoolean() ? 1 : -1) * big;
+            case 1 -> (float) (big * rnd.nextDouble() * (rnd.nextBoolean() ? 1 : -1));
+            case 2 -> (float) Math.scalb(rnd.nextGaussian(), 22 + rnd.nextInt(8));
+            default -> (float) (5 * rnd.nextGaussian());
+          };
+      g[i] =
+          switch (i % 3) {
+            case 0 -> (rnd.nextBoolean() ? 1 : -1) * Math.nextDown(0x1p40f);
+            case 1 -> (float) Math.scalb(rnd.nextGaussian(), -30 + rnd.nextInt(70));
+            default -> 1e-40f * rnd.nextInt(100); // subnormal: N clamps at 31
+          };
+    }
+    PtsLayerNorm.Constants k = new PtsLayerNorm.Constants(g, bt);
+    byte[] x = randomBytes(rnd, 150 * c, 0, 255);
+    Arrays.fill(x, 0, c, (byte) 40); // a constant row: sd = 1
+    for (int zx : new int[] {0, 128}) {
+      check(x, new long[] {150, c}, zx, randomBytes(rnd, c, 0, 3), k, rnd.nextInt(256));
+    }
+  }
+
+  @Test
+  void widestChannelsAndLargestSpread() throws Exception {
+    // C = 46,500 with |xt| = 2040: C * S2 is just below 2^53, the double sums' limit
+    Random rnd = new Random(28);
+    int c = PtsLayerNorm.MAX_CHANNELS;
+    byte[] x = new byte[3 * c];
+    for (int i = 0; i < c; i++) {
+      x[i] = (byte) 255; // constant extreme row: D = 0
+      x[c + i] = (byte) (i % 2 == 0 ? 0 : 255);
+    }
+    System.arraycopy(randomBytes(rnd, c, 0, 255), 0, x, 2 * c, c);
+    byte[] alpha = new byte[c];
+    Arrays.fill(alpha, (byte) 3);
+    alpha[5] = 0;
+    check(x, new long[] {3, c}, 0, alpha, randomConstants(rnd, c, 0.05f), 17);
   }
 }

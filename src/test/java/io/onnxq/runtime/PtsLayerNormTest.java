@@ -1,6 +1,7 @@
 package io.onnxq.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -16,6 +17,23 @@ class PtsLayerNormTest {
     assertEquals(-2f, k.g()[1]);
     assertEquals(0.5f, k.bt()[0]);
     assertEquals(0f, k.bt()[1]);
+  }
+
+  @Test
+  void constantsRejectWhatTheBodyCannotMatch() {
+    float[] one = {1f};
+    // 1e-9 / 1e-20 = 1e11 > 2^30
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PtsLayerNorm.Constants.of(one, new float[] {1e-9f}, 1e-20f));
+    // C * gamma / s_out = 1e13 > 2^40
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PtsLayerNorm.Constants.of(new float[] {10f}, new float[] {0f}, 1e-12f));
+    int c = PtsLayerNorm.MAX_CHANNELS + 1;
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PtsLayerNorm.Constants.of(new float[c], new float[c], 1f));
   }
 
   @Test
