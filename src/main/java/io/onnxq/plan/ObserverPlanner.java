@@ -4,16 +4,19 @@ import io.onnxq.calib.CalibrationStats;
 import io.onnxq.calib.Calibrator;
 import io.onnxq.calib.observe.ObserverKind;
 import io.onnxq.pattern.Attention;
+import io.onnxq.pattern.GeluPattern;
 import io.onnxq.pattern.LinearLayer;
 import io.onnxq.pattern.VitStructure;
 import io.onnxq.quant.AdaLogQuantizer;
 import io.onnxq.quant.IntRange;
 import io.onnxq.quant.PtfParams;
 import io.onnxq.quant.QuantParams;
+import io.onnxq.quant.UniformQuantizer;
 import io.onnxq.recipe.FqVit;
 import io.onnxq.recipe.LowBit;
 import io.onnxq.recipe.W8A8;
 import io.onnxq.recipe.WeightRange;
+import io.onnxq.runtime.IntGelu;
 
 /**
  * The observer path (W8A8, FQ-ViT, uniform low-bit): places quantizers from the structure, streams
@@ -97,6 +100,7 @@ public final class ObserverPlanner implements Planner {
           };
       plan.activation(site.tensor(), site.role(), q, placement.fullPlacement());
     }
+    for (String gelu : placed.intGelus()) geluInputFloor(plan, s, gelu);
     for (String gelu : placed.intGelus()) plan.intGelu(gelu);
     for (Attention a : s.attentions()) {
       if (placement.probs() == Placement.Probs.LOG_INT_SOFTMAX) {
@@ -122,6 +126,26 @@ public final class ObserverPlanner implements Planner {
     }
     if (biasCorrection) BiasCorrection.apply(in, plan);
     return plan.build();
+  }
+
+  /** The integer GELU's input grid starts no lower than where GELU is flat. */
+  private static void geluInputFloor(QuantPlan.Builder plan, VitStructure s, String geluOutput) {
+    for (GeluPattern g : s.gelus()) {
+      if (!g.output().equals(geluOutput)) continue;
+      ActivationEntry e = plan.plannedActivation(g.input());
+      QuantParams p = e.quant().uniformParams();
+      IntRange r = p.range();
+      float lo = (r.qmin() - p.zeroPoint(0)) * p.scale(0);
+      float hi = (r.qmax() - p.zeroPoint(0)) * p.scale(0);
+      if (lo >= IntGelu.FLAT_BELOW || hi <= 0) continue;
+      QuantParams clipped = UniformQuantizer.asymmetric(IntGelu.FLAT_BELOW, hi, r);
+      plan.activation(
+          g.input(),
+          e.role(),
+          ActivationQuant.Uniform.perTensor(clipped, e.quant().bits()),
+          e.everyConsumer(),
+          e.chosenBy() + ", floor " + IntGelu.FLAT_BELOW);
+    }
   }
 
   /** Bits of an unsigned activation grid [0, 2^n - 1]. */
