@@ -110,6 +110,14 @@ final class FunctionBuilder {
     return constant("c_u64", DataType.UINT64, new long[0], le(8).putLong(v));
   }
 
+  String scalarF64(double v) {
+    return constant("c_f64", DataType.DOUBLE, new long[0], le(8).putDouble(v));
+  }
+
+  String vectorU8(byte... v) {
+    return constant("c_u8v", DataType.UINT8, new long[] {v.length}, le(v.length).put(v));
+  }
+
   String scalarF32(float v) {
     return constant("c_f32", DataType.FLOAT, new long[0], le(4).putFloat(v));
   }

@@ -19,6 +19,9 @@ public final class LogIntSoftmax {
   /** Ratio used when a term underflows to e == 0, large enough to always give the masked code. */
   public static final long HUGE_RATIO = 1L << 40;
 
+  /** Smallest ratio that gives the masked code: {@code 2 * ratio >= 3 * 2^(MASKED-1)}. */
+  public static final long MASKED_RATIO = 3L << (MASKED - 2);
+
   private LogIntSoftmax() {}
 
   /** Integer constants of the i-exp polynomial, derived from the logit scale at convert time. */
@@ -88,10 +91,17 @@ public final class LogIntSoftmax {
 
   /** Code of one element: rounded log2 of sum/e with FQ-ViT's rule (round up from 1.5 * 2^k). */
   static int code(long sum, long e) {
-    long ratio = e > 0 ? (2 * sum + e) / (2 * e) : HUGE_RATIO;
+    return codeOfRatio(e > 0 ? (2 * sum + e) / (2 * e) : HUGE_RATIO);
+  }
+
+  /**
+   * Step 9: FQ-ViT's rounding of {@code log2 ratio} (floor, plus one from {@code 1.5 * 2^floor}),
+   * saturated at {@link #MASKED}; the masked code starts at {@link #MASKED_RATIO}.
+   */
+  public static int codeOfRatio(long ratio) {
     long twice = 2 * ratio;
     int k = 0;
-    // Count thresholds 3*2^(j-1), j = 1..16, instead of a log: the body does the same compare.
+    // Count thresholds 3*2^(j-1), j = 1..16, instead of a log.
     for (int j = 1; j <= MASKED; j++) {
       if (twice >= (3L << (j - 1))) {
         k++;

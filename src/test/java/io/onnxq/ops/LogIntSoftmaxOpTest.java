@@ -2,6 +2,7 @@ package io.onnxq.ops;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.onnxq.proto.Onnx.TensorProto.DataType;
 import io.onnxq.runtime.LogIntSoftmax;
@@ -81,7 +82,8 @@ class LogIntSoftmaxOpTest {
 
   @Test
   void allEqualLogits() throws Exception {
-    for (int n : new int[] {1, 2, 3, 5, 11, 12, 23, 24, 197, 300}) {
+    // ratios at and just below the thresholds 3 * 2^j, and DeiT's row lengths
+    for (int n : new int[] {1, 2, 3, 5, 11, 12, 23, 24, 47, 48, 95, 96, 191, 192, 197, 300, 577}) {
       byte[] x = new byte[3 * n];
       java.util.Arrays.fill(x, 0, n, (byte) 0);
       java.util.Arrays.fill(x, n, 2 * n, (byte) 77);
@@ -115,6 +117,73 @@ class LogIntSoftmaxOpTest {
       for (float scale : new float[] {0.001f, 0.02f, 0.7f}) {
         check(x, new long[] {40, 197}, zx, scale);
       }
+    }
+  }
+
+  /** Rows that use every table entry: a ramp over all 256 values of max - X, and one peak. */
+  private static byte[] structuredRows(int n, Random rnd) {
+    byte[] x = new byte[4 * n];
+    for (int j = 0; j < n; j++) {
+      x[j] = (byte) (255 - j % 256); // ramp: d = j mod 256
+      x[n + j] = (byte) (j == n / 2 ? 255 : rnd.nextInt(256)); // one dominant logit
+      x[2 * n + j] = (byte) (j == 0 ? 255 : 255 - 16 * (j % 16)); // a few steps of d
+      x[3 * n + j] = (byte) (j < 2 ? 255 : 0); // two peaks, the rest at d = 255
+    }
+    return x;
+  }
+
+  @Test
+  void longRowsAndStructuredRows() throws Exception {
+    Random rnd = new Random(4);
+    for (int n : new int[] {197, 577}) {
+      for (float scale : new float[] {0.01f, 0.03f, 0.0462f, 0.08f, 0.16f, 0.4f}) {
+        check(random(rnd, 16 * n, 0, 255), new long[] {16, n}, rnd.nextInt(256), scale);
+        check(random(rnd, 16 * n, 90, 170), new long[] {1, 16, n}, 128, scale);
+        check(structuredRows(n, rnd), new long[] {4, n}, 0, scale);
+      }
+    }
+  }
+
+  /**
+   * Bounds of the scale: the smallest scales the int64 specification allows at N = 197 and N = 577
+   * (N * c_int * 2^30 < 2^62, c_int above 2^24), and coarse scales where c_int is 1 or 0.
+   */
+  @Test
+  void extremeScales() throws Exception {
+    Random rnd = new Random(5);
+    float[][] cases = {{197, 3.6e-4f}, {197, 4e-4f}, {577, 6.2e-4f}, {577, 1e-3f}};
+    for (float[] nc : cases) {
+      int n = (int) nc[0];
+      LogIntSoftmax.Constants c = LogIntSoftmax.Constants.forScale(nc[1]);
+      assertTrue(n * c.cInt() < 1L << 32, "outside the int64 specification: " + nc[1]);
+      check(random(rnd, 8 * n, 0, 255), new long[] {8, n}, 7, nc[1]);
+      check(structuredRows(n, rnd), new long[] {4, n}, 0, nc[1]);
+    }
+    for (float scale : new float[] {0.69f, 0.7f, 1.5f, 1.67f, 1.7f, 2f, 5f, 100f}) {
+      check(random(rnd, 8 * 197, 0, 255), new long[] {8, 197}, 3, scale);
+      check(structuredRows(577, rnd), new long[] {4, 577}, 0, scale);
+    }
+  }
+
+  /** The body relies on z = r (r + b) + c <= c for r in (x0, 0], i.e. b >= -x0 - 1, and c >= 0. */
+  @Test
+  void constantsMeetTheBodysBounds() {
+    for (double s = 1e-4; s < 1e3; s *= 1.003) {
+      LogIntSoftmax.Constants c = LogIntSoftmax.Constants.forScale((float) s);
+      assertTrue(c.bInt() >= -c.x0Int() - 1 && c.cInt() >= 0, "scale " + s + ": " + c);
+    }
+  }
+
+  @Test
+  void codeTableIsStep9() {
+    byte[] t = LogIntSoftmaxOp.codeTable();
+    assertEquals(LogIntSoftmaxOp.M_MAX + 1, t.length);
+    assertEquals(0, t[2]); // sum / e in [1, 1.5): ratio 1
+    assertEquals(1, t[3]);
+    assertEquals(15, t[LogIntSoftmaxOp.M_MAX - 1]);
+    assertEquals(LogIntSoftmax.MASKED, t[LogIntSoftmaxOp.M_MAX]);
+    for (int m = 1; m < t.length; m++) {
+      assertTrue(t[m] >= t[m - 1] && t[m] <= t[m - 1] + 1, "m=" + m);
     }
   }
 }
