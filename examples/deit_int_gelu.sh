@@ -28,7 +28,7 @@ MODELS=("$FP32"); for n in "${NAMES[@]}"; do MODELS+=("$OUT/$n.onnx"); done
 if [ -z "${REUSE:-}" ] || [ ! -f "$OUT/eval.json" ]; then
   onnxq eval "${MODELS[@]}" --data "$EVAL" --ref "$FP32" --json > "$OUT/eval.json"
 fi
-onnxq bench "${MODELS[@]}" --data "$CALIB" --runs 30 --threads 2 --json > "$OUT/bench.json"
+onnxq bench "${MODELS[@]}" --data "$CALIB" --runs 20 --batch 1 --threads 2 --json > "$OUT/bench.json"
 python3 "$(dirname "$0")/table_to_md.py" "$OUT" "${NAMES[@]}" | tee "$OUT/table.md"
 cat "$OUT/integer_only.txt"
 grep -h '"mismatches"' "$OUT"/*.verify.json | sort | uniq -c

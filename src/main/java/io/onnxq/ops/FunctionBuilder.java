@@ -122,10 +122,6 @@ final class FunctionBuilder {
     return constant("c_f32", DataType.FLOAT, new long[0], le(4).putFloat(v));
   }
 
-  String scalarF64(double v) {
-    return constant("c_f64", DataType.DOUBLE, new long[0], le(8).putDouble(v));
-  }
-
   String vectorF32(float... v) {
     ByteBuffer b = le(4 * v.length);
     for (float x : v) {
