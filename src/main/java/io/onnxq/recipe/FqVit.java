@@ -88,6 +88,6 @@ public record FqVit(
 
   @Override
   public String flagLabel() {
-    return pts || lis || intGelu ? "--pts/--lis/--int-gelu" : "--full";
+    return pts || lis ? "--pts/--lis" : intGelu ? "--int-gelu" : "--full";
   }
 }
