@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Integer GELU on DeiT-Tiny: the FQ-ViT table's --int-gelu rows. For each observer:
 #   pts_lis_M      = --pts --lis (8/8/4; GELU float)
-#   pts_lis_gelu_M = --pts --lis --int-gelu (GELU as com.onnxq::IntGelu on fc1's 8-bit output)
-# and full_gelu_minmax = --int-gelu alone (FQ-ViT placement, float LayerNorm and Softmax).
+#   pts_lis_gelu_M = --pts --lis --int-gelu (GELU as com.onnxq::GeluTable on fc1's 8-bit output)
+# and pts_lis_ibert_percentile = --pts --lis --int-gelu=ibert (I-BERT's i-GELU, com.onnxq::IntGelu),
+# full_gelu_minmax = --int-gelu alone (FQ-ViT placement, float LayerNorm and Softmax).
 # Calibrates on 100 imagenet-val100 images, evaluates on the 1000 imagenet-sample images, verifies
 # every custom op of the --int-gelu models (16 images), and runs inspect's integer-only check on
 # each model (integer_only.txt).
@@ -14,9 +15,11 @@ for m in minmax ema percentile omse; do
   convert "pts_lis_gelu_$m" --method "$m" --pts --lis --int-gelu --calib-count 100
   NAMES+=("pts_lis_$m" "pts_lis_gelu_$m")
 done
+convert pts_lis_ibert_percentile --method percentile --pts --lis --int-gelu=ibert --calib-count 100
 convert full_gelu_minmax --method minmax --int-gelu --calib-count 100
-NAMES+=(full_gelu_minmax)
-for n in pts_lis_gelu_minmax pts_lis_gelu_ema pts_lis_gelu_percentile pts_lis_gelu_omse full_gelu_minmax; do
+NAMES+=(pts_lis_ibert_percentile full_gelu_minmax)
+for n in pts_lis_gelu_minmax pts_lis_gelu_ema pts_lis_gelu_percentile pts_lis_gelu_omse \
+  pts_lis_ibert_percentile full_gelu_minmax; do
   if [ -n "${REUSE:-}" ] && [ -f "$OUT/$n.verify.json" ]; then continue; fi
   onnxq verify "$OUT/$n.onnx" --calib "$CALIB" --calib-count 16 --json > "$OUT/$n.verify.json"
 done

@@ -9,6 +9,7 @@ import io.onnxq.model.OnnxModel;
 import io.onnxq.model.OutputFiles;
 import io.onnxq.recipe.Emit;
 import io.onnxq.recipe.FqVit;
+import io.onnxq.recipe.GeluMode;
 import io.onnxq.recipe.LayerOverrides;
 import io.onnxq.recipe.Recipe;
 import io.onnxq.recipe.RecipeFlags;
@@ -84,10 +85,15 @@ final class ConvertCommand implements Callable<Integer> {
 
   @Option(
       names = "--int-gelu",
+      arity = "0..1",
+      paramLabel = "table|ibert",
+      preprocessor = IntGeluValue.class,
       description =
-          "integer GELU (I-BERT i-GELU, com.onnxq::IntGelu) on fc1's quantized output, writing"
-              + " fc2's input codes; with --pts/--lis, or alone with the FQ-ViT placement")
-  boolean intGelu;
+          "integer GELU on fc1's quantized output, writing fc2's input codes; with --pts/--lis,"
+              + " or alone with the FQ-ViT placement. table (default): com.onnxq::GeluTable, the"
+              + " exactly rounded GELU of each code; ibert: com.onnxq::IntGelu, I-BERT's i-GELU"
+              + " (--int-gelu=ibert or --int-gelu ibert)")
+  String intGelu;
 
   @Option(
       names = "--attn-bits",
@@ -237,7 +243,7 @@ final class ConvertCommand implements Callable<Integer> {
                 log2Softmax,
                 new Refinements(biasCorrection, gptq, qkBalance),
                 new RecipeFlags.Similarity(similarity, similarityGrid, ranking),
-                intGelu)
+                intGelu == null ? GeluMode.FLOAT : GeluMode.parseInteger(intGelu))
             .toRecipe();
     Settings settings =
         new Settings(

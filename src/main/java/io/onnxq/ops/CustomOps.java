@@ -24,6 +24,7 @@ public final class CustomOps {
   public static final PtsLayerNormOp PTS_LAYER_NORM = new PtsLayerNormOp();
   public static final AdaLogDequantizeOp ADALOG_DEQUANTIZE = new AdaLogDequantizeOp();
   public static final IntGeluOp INT_GELU = new IntGeluOp();
+  public static final GeluTableOp GELU_TABLE = new GeluTableOp();
 
   private static final List<CustomOp> ALL =
       List.of(
@@ -33,7 +34,8 @@ public final class CustomOps {
           AdaLogQuantizeOp.U8,
           AdaLogQuantizeOp.U16,
           ADALOG_DEQUANTIZE,
-          INT_GELU);
+          INT_GELU,
+          GELU_TABLE);
 
   private CustomOps() {}
 

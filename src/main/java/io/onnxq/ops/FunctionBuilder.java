@@ -76,6 +76,20 @@ final class FunctionBuilder {
     return op("sum", "Slice", cum, vectorI64(-1), vectorI64(Long.MAX_VALUE), vectorI64(-1));
   }
 
+  /** A tensor viewed as [1, size]. */
+  String flat(String t) {
+    return op("flat", "Reshape", t, vectorI64(1, -1));
+  }
+
+  /**
+   * {@code table[idx]} for a 1-D table and indices of shape [1, size], by GatherElements: ORT's
+   * Gather copies element by element, several times slower for one value per index.
+   */
+  String lookup(String table, String idx) {
+    String t = op("t", "Unsqueeze", table, vectorI64(0));
+    return op("lk", "GatherElements", List.of(attrInt("axis", 1)), t, idx);
+  }
+
   String cast(String x, DataType to) {
     return op(x + "_" + to.name().toLowerCase(), "Cast", List.of(attrInt("to", to.getNumber())), x);
   }

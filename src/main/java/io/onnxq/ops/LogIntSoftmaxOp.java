@@ -98,9 +98,9 @@ public final class LogIntSoftmaxOp extends FunctionOp {
     String shape = f.op("shape", "Shape", "X");
     String xi = f.cast("X", DataType.INT32);
     String max = f.op("rowmax", "ReduceMax", List.of(attrInt(keep, 1)), xi, lastAxis);
-    String idx = flat(f, f.op("idx", "Sub", max, xi));
-    String w = f.op("w", "Reshape", lookup(f, wTab, idx), shape);
-    String lo = f.op("lo", "Reshape", lookup(f, loTab, idx), shape);
+    String idx = f.flat(f.op("idx", "Sub", max, xi));
+    String w = f.op("w", "Reshape", f.lookup(wTab, idx), shape);
+    String lo = f.op("lo", "Reshape", f.lookup(loTab, idx), shape);
     // 7. F = floor(2 sum / 2^(n-15)) = 2 sum(w) + floor(sum(lo)). Both sums are exact in double:
     // below N * c * 2^15 on integers and below N * c on a 2^-14 grid. F >= 2 unless every e is 0;
     // then the Max keeps F / 0 away from 0 / 0.
@@ -114,18 +114,7 @@ public final class LogIntSoftmaxOp extends FunctionOp {
     // q >= 16) gives +inf, code 16. Cast truncates: the floor, as m >= 0.
     String m = f.op("m", "Min", f.op("fw", "Div", fs, w), f.scalarF64(M_MAX));
     // 10.
-    String k = lookup(f, f.vectorU8(codeTable()), flat(f, f.cast(m, DataType.INT32)));
+    String k = f.lookup(f.vectorU8(codeTable()), f.flat(f.cast(m, DataType.INT32)));
     f.opTo("Y", "Reshape", List.of(), k, shape);
-  }
-
-  /** A tensor viewed as [1, size]. */
-  private static String flat(FunctionBuilder f, String t) {
-    return f.op("flat", "Reshape", t, f.vectorI64(1, -1));
-  }
-
-  /** {@code table[idx]} for a 1-D table and indices of shape [1, size]. */
-  private static String lookup(FunctionBuilder f, String table, String idx) {
-    String t = f.op("t", "Unsqueeze", table, f.vectorI64(0));
-    return f.op("lk", "GatherElements", List.of(attrInt("axis", 1)), t, idx);
   }
 }

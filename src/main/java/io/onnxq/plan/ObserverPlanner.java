@@ -11,12 +11,10 @@ import io.onnxq.quant.AdaLogQuantizer;
 import io.onnxq.quant.IntRange;
 import io.onnxq.quant.PtfParams;
 import io.onnxq.quant.QuantParams;
-import io.onnxq.quant.UniformQuantizer;
 import io.onnxq.recipe.FqVit;
 import io.onnxq.recipe.LowBit;
 import io.onnxq.recipe.W8A8;
 import io.onnxq.recipe.WeightRange;
-import io.onnxq.runtime.IntGelu;
 
 /**
  * The observer path (W8A8, FQ-ViT, uniform low-bit): places quantizers from the structure, streams
@@ -57,7 +55,7 @@ public final class ObserverPlanner implements Planner {
         r.logIntSoftmax() ? Placement.Probs.LOG_INT_SOFTMAX : Placement.Probs.UNIFORM;
     return new ObserverPlanner(
         r.observer(),
-        new Placement.Config(8, true, r.pts(), probs, r.attnBits(), r.intGelu()),
+        new Placement.Config(8, true, r.pts(), probs, r.attnBits(), r.gelu()),
         r.weightRange(),
         8,
         r.biasCorrection());
@@ -100,8 +98,10 @@ public final class ObserverPlanner implements Planner {
           };
       plan.activation(site.tensor(), site.role(), q, placement.fullPlacement());
     }
-    for (String gelu : placed.intGelus()) geluInputFloor(plan, s, gelu);
-    for (String gelu : placed.intGelus()) plan.intGelu(gelu);
+    for (GeluPattern gelu : placed.intGelus()) {
+      IntGeluGrids.apply(plan, gelu);
+      plan.intGelu(gelu.output(), placement.gelu());
+    }
     for (Attention a : s.attentions()) {
       if (placement.probs() == Placement.Probs.LOG_INT_SOFTMAX) {
         plan.activation(
@@ -126,26 +126,6 @@ public final class ObserverPlanner implements Planner {
     }
     if (biasCorrection) BiasCorrection.apply(in, plan);
     return plan.build();
-  }
-
-  /** The integer GELU's input grid starts no lower than where GELU is flat. */
-  private static void geluInputFloor(QuantPlan.Builder plan, VitStructure s, String geluOutput) {
-    for (GeluPattern g : s.gelus()) {
-      if (!g.output().equals(geluOutput)) continue;
-      ActivationEntry e = plan.plannedActivation(g.input());
-      QuantParams p = e.quant().uniformParams();
-      IntRange r = p.range();
-      float lo = (r.qmin() - p.zeroPoint(0)) * p.scale(0);
-      float hi = (r.qmax() - p.zeroPoint(0)) * p.scale(0);
-      if (lo >= IntGelu.FLAT_BELOW || hi <= 0) continue;
-      QuantParams clipped = UniformQuantizer.asymmetric(IntGelu.FLAT_BELOW, hi, r);
-      plan.activation(
-          g.input(),
-          e.role(),
-          ActivationQuant.Uniform.perTensor(clipped, e.quant().bits()),
-          e.everyConsumer(),
-          e.chosenBy() + ", floor " + IntGelu.FLAT_BELOW);
-    }
   }
 
   /** Bits of an unsigned activation grid [0, 2^n - 1]. */

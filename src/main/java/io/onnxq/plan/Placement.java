@@ -10,6 +10,7 @@ import io.onnxq.pattern.TransformerBlock;
 import io.onnxq.pattern.VitStructure;
 import io.onnxq.proto.Onnx.ValueInfoProto;
 import io.onnxq.quant.IntRange;
+import io.onnxq.recipe.GeluMode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -57,23 +58,18 @@ final class Placement {
    * @param actBits activation bits (the image entering the patch embedding stays 8-bit)
    * @param fullPlacement FQ-ViT's placement (its section 1.5)
    * @param pts PTF grids on the LayerNorm inputs (with the full placement)
-   * @param intGelu the fc1 outputs are quantized too and each GELU between two quantized linears
-   *     becomes the integer GELU (with the full placement)
+   * @param gelu integer modes: the fc1 outputs are quantized too and each GELU between two
+   *     quantized linears becomes an integer GELU (with the full placement)
    */
   record Config(
-      int actBits,
-      boolean fullPlacement,
-      boolean pts,
-      Probs probs,
-      int probsBits,
-      boolean intGelu) {
+      int actBits, boolean fullPlacement, boolean pts, Probs probs, int probsBits, GeluMode gelu) {
     Config(int actBits, boolean fullPlacement, boolean pts, Probs probs, int probsBits) {
-      this(actBits, fullPlacement, pts, probs, probsBits, false);
+      this(actBits, fullPlacement, pts, probs, probsBits, GeluMode.FLOAT);
     }
   }
 
   private final Map<String, Site> sites = new LinkedHashMap<>();
-  private final List<String> intGelus = new ArrayList<>();
+  private final List<GeluPattern> intGelus = new ArrayList<>();
 
   private Placement() {}
 
@@ -104,7 +100,7 @@ final class Placement {
       }
     }
     if (c.fullPlacement()) p.addFullPlacement(s, in.graph(), c.pts(), act);
-    if (c.fullPlacement() && c.intGelu()) p.addIntGelus(s, act, in);
+    if (c.fullPlacement() && c.gelu().integer()) p.addIntGelus(s, act, in);
     return p;
   }
 
@@ -120,7 +116,7 @@ final class Placement {
       if (!gelu.input().equals(b.fc1().output()) || !gelu.output().equals(b.fc2().input()))
         continue;
       add(gelu.input(), "fc1.output", act, Grid.PER_TENSOR);
-      intGelus.add(gelu.output());
+      intGelus.add(gelu);
     }
   }
 
@@ -176,8 +172,8 @@ final class Placement {
       sites.put(tensor, new Site(tensor, role, range, grid, observed));
   }
 
-  /** Outputs of the GELUs that become the integer GELU, in block order. */
-  List<String> intGelus() {
+  /** The GELUs that become an integer GELU, in block order. */
+  List<GeluPattern> intGelus() {
     return List.copyOf(intGelus);
   }
 

@@ -4,6 +4,7 @@ import io.onnxq.model.Graph;
 import io.onnxq.model.Tensors;
 import io.onnxq.quant.PtfParams;
 import io.onnxq.quant.QuantParams;
+import io.onnxq.recipe.GeluMode;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ public final class QuantPlan {
   private final Map<String, WeightEntry> weights;
   private final Map<String, float[]> replacements;
   private final Set<String> rescaled;
-  private final Set<String> intGelus;
+  private final Map<String, GeluMode> intGelus;
   private final String method;
 
   private QuantPlan(Builder b) {
@@ -31,7 +32,7 @@ public final class QuantPlan {
     weights = Collections.unmodifiableMap(new LinkedHashMap<>(b.weights));
     replacements = Collections.unmodifiableMap(new LinkedHashMap<>(b.replacements));
     rescaled = Collections.unmodifiableSet(new LinkedHashSet<>(b.rescaled));
-    intGelus = Collections.unmodifiableSet(new LinkedHashSet<>(b.intGelus));
+    intGelus = Collections.unmodifiableMap(new LinkedHashMap<>(b.intGelus));
     method = b.method;
   }
 
@@ -83,10 +84,10 @@ public final class QuantPlan {
   }
 
   /**
-   * Outputs of the GELUs computed by the integer GELU from their input's codes (both tensors have
-   * uniform entries).
+   * Outputs of the GELUs computed by an integer GELU from their input's codes (both tensors have
+   * uniform entries), each with its integer form.
    */
-  public Set<String> intGelus() {
+  public Map<String, GeluMode> intGelus() {
     return intGelus;
   }
 
@@ -115,7 +116,7 @@ public final class QuantPlan {
     private final Map<String, WeightEntry> weights = new LinkedHashMap<>();
     private final Map<String, float[]> replacements = new LinkedHashMap<>();
     private final Set<String> rescaled = new LinkedHashSet<>();
-    private final Set<String> intGelus = new LinkedHashSet<>();
+    private final Map<String, GeluMode> intGelus = new LinkedHashMap<>();
     private final String method;
 
     /**
@@ -151,9 +152,10 @@ public final class QuantPlan {
       return this;
     }
 
-    /** The GELU writing {@code output} becomes the integer GELU. */
-    public Builder intGelu(String output) {
-      intGelus.add(output);
+    /** The GELU writing {@code output} becomes an integer GELU of the given form. */
+    public Builder intGelu(String output, GeluMode mode) {
+      if (!mode.integer()) throw new IllegalArgumentException("not an integer GELU: " + mode);
+      intGelus.put(output, mode);
       return this;
     }
 

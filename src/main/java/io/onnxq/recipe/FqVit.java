@@ -11,7 +11,8 @@ import io.onnxq.calib.observe.ObserverKind;
  * @param attnBits bits of the attention probabilities: 4 (log2 codes, needs LIS) or 8 (uniform)
  * @param biasCorrection subtract each quantized linear's mean output error on the calibration data
  *     from its bias (Liu et al. 2021)
- * @param intGelu GELU becomes the integer I-BERT GELU on fc1's quantized output
+ * @param gelu how GELU runs; an integer mode reads fc1's quantized output and writes fc2's input
+ *     codes
  */
 public record FqVit(
     ObserverKind observer,
@@ -20,11 +21,12 @@ public record FqVit(
     boolean lis,
     int attnBits,
     boolean biasCorrection,
-    boolean intGelu)
+    GeluMode gelu)
     implements Recipe {
 
   public FqVit {
     java.util.Objects.requireNonNull(observer, "observer");
+    java.util.Objects.requireNonNull(gelu, "gelu");
     java.util.Objects.requireNonNull(weightRange, "weightRange");
     checkAttnBits(attnBits, lis);
   }
@@ -36,7 +38,7 @@ public record FqVit(
       boolean lis,
       int attnBits,
       boolean biasCorrection) {
-    this(observer, weightRange, pts, lis, attnBits, biasCorrection, false);
+    this(observer, weightRange, pts, lis, attnBits, biasCorrection, GeluMode.FLOAT);
   }
 
   public FqVit(
@@ -59,6 +61,11 @@ public record FqVit(
     return new FqVit(observer, WeightRange.REDUCED, pts, lis, lis ? 4 : 8);
   }
 
+  /** GELU runs on integer codes (fc1's output is quantized). */
+  public boolean intGelu() {
+    return gelu.integer();
+  }
+
   /** LIS with 4-bit codes: the softmax and attn*V become integer ops. */
   public boolean logIntSoftmax() {
     return lis && attnBits == 4;
@@ -69,8 +76,8 @@ public record FqVit(
     String parts =
         (pts ? "pts, " : "")
             + (lis ? "lis, " : "")
-            + (intGelu ? "int-gelu, " : "")
-            + (pts || lis || intGelu ? "" : "full, ");
+            + (intGelu() ? "int-gelu " + gelu.cliName() + ", " : "")
+            + (pts || lis || intGelu() ? "" : "full, ");
     return "fqvit("
         + parts
         + "attn "
@@ -88,6 +95,6 @@ public record FqVit(
 
   @Override
   public String flagLabel() {
-    return pts || lis ? "--pts/--lis" : intGelu ? "--int-gelu" : "--full";
+    return pts || lis ? "--pts/--lis" : intGelu() ? "--int-gelu" : "--full";
   }
 }

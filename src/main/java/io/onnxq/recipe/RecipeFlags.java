@@ -11,7 +11,8 @@ import java.util.Locale;
  *
  * @param attnBits null when not given (4 with --lis, else 8)
  * @param similarity the Liu et al. 2021 flags
- * @param intGelu {@code --int-gelu}: the integer GELU, with the FQ-ViT placement
+ * @param gelu {@code --int-gelu[=table|ibert]}: an integer GELU, with the FQ-ViT placement; FLOAT
+ *     when not given
  */
 public record RecipeFlags(
     String method,
@@ -26,7 +27,11 @@ public record RecipeFlags(
     boolean log2Softmax,
     Refinements refinements,
     Similarity similarity,
-    boolean intGelu) {
+    GeluMode gelu) {
+
+  public RecipeFlags {
+    java.util.Objects.requireNonNull(gelu, "gelu");
+  }
 
   /**
    * {@code --similarity}, {@code --similarity-grid} (null when not given) and {@code --ranking}.
@@ -61,7 +66,7 @@ public record RecipeFlags(
         log2Softmax,
         refinements,
         similarity,
-        false);
+        GeluMode.FLOAT);
   }
 
   public RecipeFlags(
@@ -100,11 +105,12 @@ public record RecipeFlags(
     FqVit.checkAttnBits(bits, lis);
     Recipe.checkBits(wBits, aBits);
     boolean lowBit = wBits < 8 || aBits < 8 || adalog || log2Softmax;
+    boolean intGelu = gelu.integer();
     if (lowBit && intGelu) {
       throw new OnnxqException(
           "--int-gelu is an 8-bit FQ-ViT mode: AdaLog and the low-bit recipes quantize the GELU"
               + " output on their own grid (AdaLog: a log grid with its shift in fc2's bias), which"
-              + " IntGelu's uniform codes do not feed; drop --int-gelu or the low-bit flags");
+              + " the integer GELU's uniform codes do not feed; drop --int-gelu or the low-bit flags");
     }
     if (lowBit && (pts || lis || full)) {
       throw new OnnxqException(
@@ -120,13 +126,12 @@ public record RecipeFlags(
     WeightRange range = WeightRange.parse(weightRange);
     if (adalog) return new AdaLog(wBits, aBits, refinements);
     if (lowBit) return new LowBit(observer, range, wBits, aBits, log2Softmax, bc);
-    if (pts || lis || full || intGelu)
-      return new FqVit(observer, range, pts, lis, bits, bc, intGelu);
+    if (pts || lis || full || intGelu) return new FqVit(observer, range, pts, lis, bits, bc, gelu);
     return new W8A8(observer, range, bc);
   }
 
   private Recipe similarityRecipe() {
-    if (adalog || log2Softmax || pts || lis || full || intGelu || attnBits != null)
+    if (adalog || log2Softmax || pts || lis || full || gelu.integer() || attnBits != null)
       throw new OnnxqException(
           "--similarity is its own recipe; drop"
               + " --adalog/--log2-softmax/--pts/--lis/--full/--int-gelu/--attn-bits");

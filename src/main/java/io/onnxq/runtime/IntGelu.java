@@ -21,12 +21,6 @@ public final class IntGelu {
 
   private static final int MAX_Q = 255;
 
-  /**
-   * GELU is flat below this input (|GELU(x)| < 1.4e-4 for x < -4, far below any 8-bit output step),
-   * so the input grid need not reach further down: its levels go where GELU bends.
-   */
-  public static final float FLAT_BELOW = -4f;
-
   private IntGelu() {}
 
   /**

@@ -16,6 +16,7 @@ import io.onnxq.pattern.VitPatternFinder;
 import io.onnxq.pattern.VitStructure;
 import io.onnxq.proto.Onnx.ModelProto;
 import io.onnxq.recipe.FqVit;
+import io.onnxq.recipe.GeluMode;
 import io.onnxq.recipe.Recipe;
 import io.onnxq.recipe.Settings;
 import io.onnxq.recipe.W8A8;
@@ -75,7 +76,8 @@ class DeitTinyTest {
     Dataset calib =
         Datasets.open(TestData.SHARED.resolve("imagenet-val100"), Preprocess.DEIT, 224, null, 8);
     ModelProto fp32 = ModelIO.readProto(MODEL);
-    Recipe r = new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, true, true, 4, false, true);
+    Recipe r =
+        new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, true, true, 4, false, GeluMode.TABLE);
     Converter.Result q =
         new Converter(r, Settings.DEFAULTS, Progress.SILENT)
             .convert(new OnnxModel(fp32), calib, "deit-tiny");

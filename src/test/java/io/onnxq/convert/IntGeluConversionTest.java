@@ -14,6 +14,7 @@ import io.onnxq.model.OnnxModel;
 import io.onnxq.proto.Onnx.ModelProto;
 import io.onnxq.proto.Onnx.NodeProto;
 import io.onnxq.recipe.FqVit;
+import io.onnxq.recipe.GeluMode;
 import io.onnxq.recipe.Recipe;
 import io.onnxq.recipe.Settings;
 import io.onnxq.recipe.WeightRange;
@@ -22,6 +23,8 @@ import io.onnxq.verify.Verifier;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** --int-gelu on the trained Fashion-MNIST ViT: GELU leaves the float path and stays accurate. */
 class IntGeluConversionTest {
@@ -63,13 +66,16 @@ class IntGeluConversionTest {
     }
   }
 
-  @Test
-  void ptsLisIntGeluReplacesEveryGeluAndKeepsAccuracy() {
+  @ParameterizedTest
+  @EnumSource(
+      value = GeluMode.class,
+      names = {"TABLE", "IBERT"})
+  void ptsLisIntGeluReplacesEveryGeluAndKeepsAccuracy(GeluMode mode) {
     ModelProto ptsLis = convert(FqVit.of(ObserverKind.MINMAX, true, true));
     ModelProto gelu =
-        convert(new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, true, true, 4, false, true));
+        convert(new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, true, true, 4, false, mode));
 
-    assertEquals(4, count(gelu, "IntGelu"), "one per block");
+    assertEquals(4, count(gelu, opType(mode)), "one per block");
     assertEquals(0, count(gelu, "Erf"), "no float GELU left");
     assertEquals(4, count(ptsLis, "Erf"));
     assertKernelsExact(gelu, 4);
@@ -85,11 +91,17 @@ class IntGeluConversionTest {
   @Test
   void intGeluAloneUsesTheFqVitPlacementWithFloatNormsAndSoftmax() {
     ModelProto q =
-        convert(new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, false, false, 8, false, true));
-    assertEquals(4, count(q, "IntGelu"));
+        convert(
+            new FqVit(
+                ObserverKind.MINMAX, WeightRange.REDUCED, false, false, 8, false, GeluMode.TABLE));
+    assertEquals(4, count(q, "GeluTable"));
     assertEquals(4, count(q, "Softmax"));
     assertEquals(0, count(q, "PtsLayerNorm"));
     assertKernelsExact(q, 1);
     assertTrue(eval(q).meanCosine() > 0.98, "cosine " + eval(q).meanCosine());
+  }
+
+  private static String opType(GeluMode mode) {
+    return mode == GeluMode.TABLE ? "GeluTable" : "IntGelu";
   }
 }

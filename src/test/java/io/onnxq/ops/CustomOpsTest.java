@@ -21,7 +21,8 @@ class CustomOpsTest {
             "AdaLogQuantize",
             "AdaLogQuantize16",
             "AdaLogDequantize",
-            "IntGelu"),
+            "IntGelu",
+            "GeluTable"),
         CustomOps.all().stream().map(CustomOp::name).toList());
     for (CustomOp op : CustomOps.all()) {
       Onnx.FunctionProto f = op.function();

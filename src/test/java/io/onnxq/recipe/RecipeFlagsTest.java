@@ -33,7 +33,9 @@ class RecipeFlagsTest {
         s.contains(" log2 "),
         new Refinements(s.contains(" bc "), false, false),
         RecipeFlags.Similarity.OFF,
-        s.contains(" gelu "));
+        s.contains(" gelu ")
+            ? GeluMode.TABLE
+            : s.contains(" ibert ") ? GeluMode.IBERT : GeluMode.FLOAT);
   }
 
   @Test
@@ -52,10 +54,13 @@ class RecipeFlagsTest {
         new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, false, false, 8),
         flags("full").toRecipe());
     assertEquals(
-        new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, true, true, 4, false, true),
+        new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, true, true, 4, false, GeluMode.TABLE),
         flags("pts lis gelu").toRecipe());
     assertEquals(
-        new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, false, false, 8, false, true),
+        new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, true, true, 4, false, GeluMode.IBERT),
+        flags("pts lis ibert").toRecipe());
+    assertEquals(
+        new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, false, false, 8, false, GeluMode.TABLE),
         flags("gelu").toRecipe(),
         "--int-gelu alone takes the FQ-ViT placement");
     assertEquals(
@@ -78,7 +83,7 @@ class RecipeFlagsTest {
         "pts wbits=4|--pts/--lis/--full are 8-bit FQ-ViT modes; combine --wbits/--abits with --adalog or --log2-softmax",
         "full adalog|--pts/--lis/--full are 8-bit FQ-ViT modes; combine --wbits/--abits with --adalog or --log2-softmax",
         "adalog log2|choose one of --adalog and --log2-softmax",
-        "adalog wbits=4 gelu|--int-gelu is an 8-bit FQ-ViT mode: AdaLog and the low-bit recipes quantize the GELU output on their own grid (AdaLog: a log grid with its shift in fc2's bias), which IntGelu's uniform codes do not feed; drop --int-gelu or the low-bit flags"
+        "adalog wbits=4 gelu|--int-gelu is an 8-bit FQ-ViT mode: AdaLog and the low-bit recipes quantize the GELU output on their own grid (AdaLog: a log grid with its shift in fc2's bias), which the integer GELU's uniform codes do not feed; drop --int-gelu or the low-bit flags"
       })
   void invalidCombinationsAreRefusedWithTheCliLine(String spec, String message) {
     assertEquals(

@@ -22,6 +22,7 @@ import io.onnxq.proto.Onnx.TensorProto.DataType;
 import io.onnxq.proto.Onnx.TypeProto;
 import io.onnxq.proto.Onnx.ValueInfoProto;
 import io.onnxq.recipe.FqVit;
+import io.onnxq.recipe.GeluMode;
 import io.onnxq.recipe.Recipe;
 import io.onnxq.recipe.Settings;
 import io.onnxq.recipe.W8A8;
@@ -167,7 +168,9 @@ class IntegerOnlyCheckTest {
   void ptsLisIntGeluIsIntegerOnly(String model) {
     IntegerOnly r =
         convert(
-            model, new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, true, true, 4, false, true));
+            model,
+            new FqVit(
+                ObserverKind.MINMAX, WeightRange.REDUCED, true, true, 4, false, GeluMode.TABLE));
     assertTrue(r.integerOnly(), r.text());
     assertTrue(r.pathOps().customOps() > 0 && r.pathOps().fusedFloat() > 0, r.text());
   }
@@ -183,7 +186,8 @@ class IntegerOnlyCheckTest {
       })
   void exportsUnderPtsLisIntGeluAreIntegerOnly(String file, @TempDir Path dir) {
     ModelProto fp32 = ModelIO.readProto(TestData.TESTMODELS.resolve("exports").resolve(file));
-    Recipe r = new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, true, true, 4, false, true);
+    Recipe r =
+        new FqVit(ObserverKind.MINMAX, WeightRange.REDUCED, true, true, 4, false, GeluMode.TABLE);
     Converter.Result q =
         new Converter(r, Settings.DEFAULTS, Progress.SILENT)
             .convert(new OnnxModel(fp32), TestData.random(dir, 2, 3, 224, 224), file);
