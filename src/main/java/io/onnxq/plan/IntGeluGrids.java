@@ -10,10 +10,10 @@ import io.onnxq.quant.UniformQuantizer;
  * The input grid of an integer GELU (fc1's output), from the observer grids of its input and of its
  * output (fc2's input); the output keeps its observer grid.
  *
- * <p>Its top is the higher of the two observers' tops. fc1's outputs are mostly negative, so a
- * clipping observer (Percentile, OMSE) puts fc1's top well below that of the GELU output it feeds,
- * where GELU(x) = x: on DeiT-Tiny with Percentile, 2.5 against about 5 in the middle blocks. A
- * float GELU never sees that clip; an integer one would lose every input above it. Its bottom is no
+ * <p>Its top is the higher of the two observers' tops: fc1's outputs are mostly negative, so a
+ * clipping observer (Percentile, OMSE) can put fc1's top below that of the GELU output it feeds,
+ * where GELU(x) = x, and an integer GELU would lose every input above it (a float GELU never sees
+ * that clip). On DeiT-Tiny with Percentile the two tops came out nearly equal. Its bottom is no
  * lower than {@link Gelu#FLAT_BELOW}, where GELU is flat: the levels go where it bends.
  */
 final class IntGeluGrids {
